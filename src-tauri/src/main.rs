@@ -1,0 +1,1 @@
+fn main() { athena_desktop::run() }
