@@ -1,0 +1,102 @@
+import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { AppError, ExecutionUpdate, Result, WorkspaceOverview } from "../bindings";
+import { accepted, snapshot, update } from "../testFixtures";
+import { createChatStore, type SyncCommands } from "../store/sync";
+import { App, type AppApi } from "./App";
+
+const overview: WorkspaceOverview = {
+  workspaceName: "Demo workspace",
+  isDemo: true,
+  agents: [
+    { id: "writer", name: "Writer", description: "Drafts and edits prose." },
+    { id: "coder", name: "Coder", description: "Writes and reviews code." },
+  ],
+};
+
+function setup(over: Partial<WorkspaceOverview> = {}) {
+  let emit: (u: ExecutionUpdate) => void = () => undefined;
+  const sendMessage = vi.fn<SyncCommands["sendMessage"]>(async (_agentId, message) => {
+    emit(accepted("h-new", message));
+    return { status: "ok", data: "h-new" } as Result<string, AppError>;
+  });
+  const commands: SyncCommands = {
+    chatSnapshot: async () => ({
+      executions: [snapshot("h-old", { seq: 4, message: "Earlier question", text: "Earlier answer", status: "completed" })],
+    }),
+    executionSnapshot: async (handle) => ({ status: "error", error: { code: "unknownExecution", handle } }),
+    sendMessage,
+  };
+  const chat = createChatStore(commands, {
+    executionUpdate: {
+      listen: async (cb) => {
+        emit = (u) => cb({ payload: u });
+        return () => undefined;
+      },
+    },
+  });
+  const api: AppApi = {
+    workspaceOverview: vi.fn(async () => ({ ...overview, ...over })),
+    reportReady: vi.fn(async () => null),
+  };
+  return { api, chat, sendMessage, emit: (u: ExecutionUpdate) => emit(u) };
+}
+
+async function renderApp(s: ReturnType<typeof setup>) {
+  await act(async () => {
+    render(<App api={s.api} chat={s.chat} />);
+  });
+}
+
+beforeEach(() => {
+  localStorage.clear();
+  delete document.body.dataset.ready;
+});
+afterEach(cleanup);
+
+describe("App", () => {
+  it("shows the app name, the workspace with its demo marker and the agents", async () => {
+    const s = setup();
+    await renderApp(s);
+    expect(screen.getByRole("heading").textContent).toBe("Athena Desktop");
+    expect(screen.getByTestId("workspace-badge").textContent).toContain("Demo workspace");
+    expect(screen.getByTestId("demo-marker").textContent).toBe("demo");
+    const picker = screen.getByTestId("agent-picker") as HTMLSelectElement;
+    expect([...picker.options].map((o) => o.textContent)).toEqual(["Writer", "Coder"]);
+    expect(screen.getByTestId("agent-description").textContent).toBe("Drafts and edits prose.");
+    fireEvent.change(picker, { target: { value: "coder" } });
+    expect(screen.getByTestId("agent-description").textContent).toBe("Writes and reviews code.");
+  });
+
+  it("has no demo marker for a real workspace", async () => {
+    const s = setup({ isDemo: false, workspaceName: "Acme" });
+    await renderApp(s);
+    expect(screen.getByTestId("workspace-badge").textContent).toBe("Acme");
+    expect(screen.queryByTestId("demo-marker")).toBeNull();
+  });
+
+  it("signals readiness once, after the overview and the chat snapshot are on screen", async () => {
+    const s = setup();
+    expect(document.body.dataset.ready).toBeUndefined();
+    await renderApp(s);
+    expect(screen.getByTestId("message-user").textContent).toBe("Earlier question");
+    expect(document.body.dataset.ready).toBe("true");
+    expect(s.api.reportReady).toHaveBeenCalledOnce();
+  });
+
+  it("sends to the selected agent and shows the exchange as it streams", async () => {
+    const s = setup();
+    await renderApp(s);
+    fireEvent.change(screen.getByTestId("agent-picker"), { target: { value: "coder" } });
+    fireEvent.change(screen.getByTestId("composer"), { target: { value: "Write a loop" } });
+    await act(async () => fireEvent.click(screen.getByTestId("send")));
+    expect(s.sendMessage).toHaveBeenCalledWith("coder", "Write a loop");
+    expect((screen.getByTestId("composer") as HTMLTextAreaElement).value).toBe("");
+    expect(screen.getAllByTestId("message-user").map((e) => e.textContent)).toEqual([
+      "Earlier question",
+      "Write a loop",
+    ]);
+    act(() => s.emit(update("h-new", 2, { type: "text", delta: "for (;;) {}" })));
+    expect(screen.getAllByTestId("message-assistant")[1]!.textContent).toBe("for (;;) {}");
+  });
+});

@@ -1,0 +1,106 @@
+import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { AppError, Result } from "../bindings";
+import { DRAFT_KEY } from "../draft";
+import { Composer } from "./Composer";
+
+type Send = (text: string) => Promise<Result<string, AppError>>;
+
+function setup(send: Send = vi.fn<Send>(async () => ({ status: "ok", data: "h1" }))) {
+  render(<Composer onSend={send} />);
+  return {
+    send,
+    box: screen.getByTestId("composer") as HTMLTextAreaElement,
+    button: screen.getByTestId("send"),
+  };
+}
+
+function type(box: HTMLTextAreaElement, text: string) {
+  fireEvent.change(box, { target: { value: text } });
+}
+
+beforeEach(() => localStorage.clear());
+afterEach(cleanup);
+
+describe("Composer validation", () => {
+  it("refuses an empty message without calling send", async () => {
+    const { send, button } = setup();
+    await act(async () => fireEvent.click(button));
+    expect(send).not.toHaveBeenCalled();
+    expect(screen.getByTestId("composer-error").textContent).toBe(
+      "Type a message first: an empty message can't be sent.",
+    );
+  });
+
+  it("refuses a whitespace-only message and clears the error when the user types", async () => {
+    const { send, box } = setup();
+    type(box, "   \n  ");
+    await act(async () => fireEvent.keyDown(box, { key: "Enter" }));
+    expect(send).not.toHaveBeenCalled();
+    expect(screen.getByTestId("composer-error")).toBeTruthy();
+    type(box, "   \n  h");
+    expect(screen.queryByTestId("composer-error")).toBeNull();
+  });
+
+  it("refuses a message over 65,536 code points, naming its length", async () => {
+    const { send, box, button } = setup();
+    type(box, "x".repeat(70_000));
+    await act(async () => fireEvent.click(button));
+    expect(send).not.toHaveBeenCalled();
+    expect(screen.getByTestId("composer-error").textContent).toBe(
+      "Your message is 70,000 characters; the limit is 65,536.",
+    );
+    expect(box.value).toHaveLength(70_000);
+  });
+});
+
+describe("Composer sending", () => {
+  it("sends on Enter and clears the box and the draft on success", async () => {
+    const { send, box } = setup();
+    type(box, "Hello there");
+    expect(localStorage.getItem(DRAFT_KEY)).toBe("Hello there");
+    await act(async () => fireEvent.keyDown(box, { key: "Enter" }));
+    expect(send).toHaveBeenCalledWith("Hello there");
+    expect(box.value).toBe("");
+    expect(localStorage.getItem(DRAFT_KEY)).toBeNull();
+  });
+
+  it("does not send on Shift+Enter", async () => {
+    const { send, box } = setup();
+    type(box, "line one");
+    await act(async () => fireEvent.keyDown(box, { key: "Enter", shiftKey: true }));
+    expect(send).not.toHaveBeenCalled();
+    expect(box.value).toBe("line one");
+  });
+
+  it("keeps the text and shows the backend's error in words when sending fails", async () => {
+    const send = vi.fn<Send>(async () => ({ status: "error", error: { code: "unreachable" } }));
+    const { box, button } = setup(send);
+    type(box, "Are you there?");
+    await act(async () => fireEvent.click(button));
+    expect(send).toHaveBeenCalledOnce();
+    expect(box.value).toBe("Are you there?");
+    expect(screen.getByTestId("composer-error").textContent).toBe(
+      "Couldn't reach the workspace's server. Check your connection and try again.",
+    );
+    expect(localStorage.getItem(DRAFT_KEY)).toBe("Are you there?");
+  });
+
+  it("shows a plain sentence, not the exception, when the command throws", async () => {
+    const send = vi.fn<Send>(async () => {
+      throw new Error("TypeError: x is undefined\n    at foo (bindings.ts:1)");
+    });
+    const { box, button } = setup(send);
+    type(box, "hi");
+    await act(async () => fireEvent.click(button));
+    const shown = screen.getByTestId("composer-error").textContent ?? "";
+    expect(shown).toContain("Something went wrong inside Athena Desktop");
+    expect(shown).not.toContain("TypeError");
+  });
+
+  it("restores the draft after a reload", () => {
+    localStorage.setItem(DRAFT_KEY, "half-written thought");
+    const { box } = setup();
+    expect(box.value).toBe("half-written thought");
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import type { AppError, ExecutionStatus } from "./bindings";
+import { describeComposerProblem, describeError, describeStatus } from "./errors";
+
+/** One example of every AppError code; the Record type makes a new code a compile error here. */
+const examples: Record<AppError["code"], AppError> = {
+  validation: { code: "validation", field: "message", rule: "tooLong", limit: 65536, actual: 70000 },
+  unreachable: { code: "unreachable" },
+  timeout: { code: "timeout" },
+  http: { code: "http", status: 503, serverCode: null, serverMessage: null },
+  streamEndedEarly: { code: "streamEndedEarly", executionId: "e1" },
+  executionFailed: { code: "executionFailed", serverCode: "tool_error", serverMessage: "The tool crashed" },
+  unknownExecution: { code: "unknownExecution", handle: "h1" },
+  internal: { code: "internal" },
+};
+
+describe("describeError", () => {
+  it("has a distinct, complete sentence for every code", () => {
+    const sentences = Object.values(examples).map(describeError);
+    expect(new Set(sentences).size).toBe(sentences.length);
+    for (const s of sentences) {
+      expect(s.length).toBeGreaterThan(20);
+      expect(s).not.toMatch(/undefined|null|\[object|Error:|at \w+ \(/);
+    }
+  });
+
+  it("uses the agreed words", () => {
+    expect(describeError(examples.unreachable)).toBe(
+      "Couldn't reach the workspace's server. Check your connection and try again.",
+    );
+    expect(describeError(examples.streamEndedEarly)).toBe(
+      "The answer stopped arriving before it was complete. The agent may still have finished on the server; what arrived is kept above.",
+    );
+  });
+
+  it("names the field and the limit for validation errors", () => {
+    expect(describeError(examples.validation)).toBe("message: at most 65,536 characters (this one has 70,000)");
+    expect(
+      describeError({ code: "validation", field: "message", rule: "required", limit: 1, actual: 0 }),
+    ).toBe("message: required; it can't be empty.");
+  });
+
+  it("includes the HTTP status and what the server said", () => {
+    const s = describeError({ code: "http", status: 401, serverCode: "bad_key", serverMessage: "Invalid API key" });
+    expect(s).toContain("HTTP 401");
+    expect(s).toContain("Invalid API key");
+    expect(describeError(examples.http)).toContain("HTTP 503");
+    expect(describeError({ code: "http", status: 418, serverCode: "teapot", serverMessage: null })).toContain("teapot");
+  });
+
+  it("passes on the server's message for a failed execution", () => {
+    expect(describeError(examples.executionFailed)).toContain("The tool crashed");
+    expect(describeError({ code: "executionFailed", serverCode: null, serverMessage: null })).toBe(
+      "The agent couldn't finish this answer. Try again, or rephrase the message.",
+    );
+  });
+});
+
+describe("describeComposerProblem", () => {
+  it("words the two composer problems", () => {
+    expect(describeComposerProblem({ kind: "empty" })).toBe("Type a message first: an empty message can't be sent.");
+    expect(describeComposerProblem({ kind: "tooLong", length: 70000, limit: 65536 })).toBe(
+      "Your message is 70,000 characters; the limit is 65,536.",
+    );
+  });
+});
+
+describe("describeStatus", () => {
+  it("has a note for every status that stops without an answer, none for running/completed", () => {
+    const statuses: ExecutionStatus[] = [
+      "running",
+      "completed",
+      "failed",
+      "awaitingApproval",
+      "waitingForExternalEvent",
+      "awaitingClientTool",
+    ];
+    const notes = statuses.map(describeStatus);
+    expect(notes.slice(0, 2)).toEqual([null, null]);
+    for (const n of notes.slice(2)) expect(n).toMatch(/^The agent .+\.$/);
+  });
+});

@@ -1,0 +1,99 @@
+// All the words the UI says about errors and unfinished states. The backend sends codes
+// and parameters; the sentences live here, so they can be changed or translated in one
+// place. Each says what happened and, where the user can act, what to do.
+
+import type { AppError, ExecutionStatus } from "./bindings";
+import { formatCount } from "./format";
+
+/** A problem found in the composer before anything is sent. */
+export type ComposerProblem =
+  | { kind: "empty" }
+  | { kind: "tooLong"; length: number; limit: number };
+
+export function describeComposerProblem(problem: ComposerProblem): string {
+  switch (problem.kind) {
+    case "empty":
+      return "Type a message first: an empty message can't be sent.";
+    case "tooLong":
+      return `Your message is ${formatCount(problem.length)} characters; the limit is ${formatCount(problem.limit)}.`;
+  }
+}
+
+function serverSays(serverMessage: string | null, serverCode: string | null): string {
+  if (serverMessage) return ` The server said: "${serverMessage}"`;
+  if (serverCode) return ` (server code: ${serverCode})`;
+  return "";
+}
+
+function ensurePeriod(s: string): string {
+  return /[.!?"]$/.test(s) ? s : `${s}.`;
+}
+
+function describeHttp(status: number): string {
+  if (status === 401 || status === 403)
+    return `The server refused the request (HTTP ${status}): the workspace's API key is missing or not allowed. Check the workspace settings.`;
+  if (status === 404)
+    return "The server doesn't know this agent or execution (HTTP 404). It may have been removed; pick another agent or try again.";
+  if (status === 409)
+    return "The server is already handling this request (HTTP 409). Wait a moment, then try again.";
+  if (status === 413)
+    return "The request is too large for the server (HTTP 413). Shorten the message and try again.";
+  if (status === 429)
+    return "The server is receiving too many requests (HTTP 429). Wait a moment, then try again.";
+  if (status >= 500)
+    return `The server had a problem (HTTP ${status}). Try again in a moment.`;
+  return `The server rejected the request (HTTP ${status}).`;
+}
+
+/** One sentence (or two) for an error the backend reported. Never a stack trace. */
+export function describeError(error: AppError): string {
+  switch (error.code) {
+    case "validation":
+      if (error.rule === "required") return `${error.field}: required; it can't be empty.`;
+      return `${error.field}: at most ${formatCount(error.limit)} characters (this one has ${formatCount(error.actual)})`;
+    case "unreachable":
+      return "Couldn't reach the workspace's server. Check your connection and try again.";
+    case "timeout":
+      return "The server took too long to answer. Try again; if it keeps happening, the server may be overloaded.";
+    case "http":
+      return ensurePeriod(describeHttp(error.status) + serverSays(error.serverMessage, error.serverCode));
+    case "streamEndedEarly":
+      return "The answer stopped arriving before it was complete. The agent may still have finished on the server; what arrived is kept above.";
+    case "executionFailed":
+      return ensurePeriod(
+        "The agent couldn't finish this answer." +
+          serverSays(error.serverMessage, error.serverCode) +
+          (error.serverMessage || error.serverCode ? "" : " Try again, or rephrase the message."),
+      );
+    case "unknownExecution":
+      return "This conversation turn is no longer known to the app, so it can't be updated. Send the message again if you still need the answer.";
+    case "internal":
+      return "Something went wrong inside Athena Desktop. Try again; if it keeps happening, restart the app.";
+  }
+}
+
+/**
+ * A note for an execution that stopped without a final answer, or null when the status
+ * needs none (running, completed).
+ */
+export function describeStatus(status: ExecutionStatus): string | null {
+  switch (status) {
+    case "running":
+    case "completed":
+      return null;
+    case "failed":
+      return "The agent reported that this run failed. Try again, or rephrase the message.";
+    case "awaitingApproval":
+      return "The agent is waiting for an approval before it continues.";
+    case "waitingForExternalEvent":
+      return "The agent is waiting for an outside event before it continues.";
+    case "awaitingClientTool":
+      return "The agent is waiting for a tool on this computer before it continues.";
+  }
+}
+
+export const LOAD_WORKSPACE_FAILED =
+  "Couldn't load the workspace and its agents. Check the workspace settings, then restart the app.";
+export const LOAD_CHAT_FAILED =
+  "Couldn't load the earlier messages. New messages still work; restart the app to see the earlier ones.";
+export const NO_AGENTS = "This workspace has no agents yet. Add one on the server, then restart the app.";

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { formatCost, formatCount, formatLatency, formatUsage } from "./format";
+
+describe("formatters", () => {
+  it("separates thousands", () => {
+    expect(formatCount(0)).toBe("0");
+    expect(formatCount(1234)).toBe("1,234");
+    expect(formatCount(65536)).toBe("65,536");
+    expect(formatCount(1234567)).toBe("1,234,567");
+  });
+
+  it("shows cost in dollars with 4 decimals", () => {
+    expect(formatCost(4200)).toBe("$0.0042");
+    expect(formatCost(0)).toBe("$0.0000");
+    expect(formatCost(1_500_000)).toBe("$1.5000");
+    expect(formatCost(1_234_567_800)).toBe("$1,234.5678");
+    expect(formatCost(49)).toBe("$0.0000");
+    expect(formatCost(51)).toBe("$0.0001");
+  });
+
+  it("shows latency in seconds with 2 decimals", () => {
+    expect(formatLatency(2340)).toBe("2.34 s");
+    expect(formatLatency(5)).toBe("0.01 s");
+    expect(formatLatency(0)).toBe("0.00 s");
+    expect(formatLatency(61_000)).toBe("61.00 s");
+  });
+
+  it("formats the usage line", () => {
+    expect(
+      formatUsage({ inputTokens: 1000, outputTokens: 234, totalTokens: 1234, costMicrodollars: 4200, latencyMs: 2340 }),
+    ).toBe("1,234 tokens (1,000 in · 234 out) · $0.0042 · 2.34 s");
+  });
+});

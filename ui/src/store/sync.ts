@@ -1,0 +1,166 @@
+// Keeps a ChatState in line with the backend: live updates, plus snapshots whenever the
+// live stream cannot be trusted (start-up, reload, a gap). Tauri events are not
+// buffered by the backend, so the order at start matters: subscribe first (buffering),
+// then take the snapshot, then replay what arrived meanwhile.
+
+import type {
+  AppError,
+  ChatSnapshot,
+  ExecutionSnapshot,
+  ExecutionUpdate,
+  Result,
+} from "../bindings";
+import {
+  applyExecutionSnapshot,
+  applySnapshot,
+  applyUpdate,
+  emptyChat,
+  type ChatState,
+} from "./chat";
+
+/** The commands the sync layer uses (a subset of `commands` in bindings.ts). */
+export interface SyncCommands {
+  chatSnapshot(): Promise<ChatSnapshot>;
+  executionSnapshot(handle: string): Promise<Result<ExecutionSnapshot, AppError>>;
+  sendMessage(agentId: string, message: string): Promise<Result<string, AppError>>;
+}
+
+/** The events the sync layer uses (a subset of `events` in bindings.ts). */
+export interface SyncEvents {
+  executionUpdate: {
+    listen(cb: (event: { payload: ExecutionUpdate }) => void): Promise<() => void>;
+  };
+}
+
+export interface ChatStore {
+  /** Subscribes, loads the snapshot, replays buffered updates. Idempotent. */
+  start(): Promise<void>;
+  stop(): void;
+  getState(): ChatState;
+  subscribe(listener: () => void): () => void;
+  /** Sends a message. The chat entry appears from the `accepted` update, not from here. */
+  send(agentId: string, message: string): Promise<Result<string, AppError>>;
+}
+
+/** How many times in a row one handle's snapshot is re-fetched because gaps persist. */
+const MAX_SNAPSHOT_ATTEMPTS = 3;
+
+export function createChatStore(commands: SyncCommands, events: SyncEvents): ChatStore {
+  let state: ChatState = emptyChat;
+  const listeners = new Set<() => void>();
+  let started: Promise<void> | null = null;
+  let unlisten: (() => void) | null = null;
+  let stopped = false;
+  /** Updates received before the chat snapshot was applied. */
+  let startBuffer: ExecutionUpdate[] | null = null;
+  /** Handles whose snapshot is being fetched, with the updates that arrived meanwhile. */
+  const refetching = new Map<string, ExecutionUpdate[]>();
+
+  function notify(): void {
+    for (const listener of listeners) listener();
+  }
+
+  function setState(next: ChatState): void {
+    if (next === state) return;
+    state = next;
+    notify();
+  }
+
+  function receive(update: ExecutionUpdate): void {
+    if (stopped) return;
+    if (startBuffer) {
+      startBuffer.push(update);
+      return;
+    }
+    const pending = refetching.get(update.handle);
+    if (pending) {
+      pending.push(update);
+      return;
+    }
+    const result = applyUpdate(state, update);
+    setState(result.state);
+    if (result.needsSnapshot) void refetch(result.needsSnapshot, [update]);
+  }
+
+  /** Fetches one execution's snapshot, applies it, replays updates that came meanwhile. */
+  async function refetch(handle: string, initial: ExecutionUpdate[], attempt = 1): Promise<void> {
+    if (refetching.has(handle)) return;
+    const pending = [...initial];
+    refetching.set(handle, pending);
+    let snapshot: Result<ExecutionSnapshot, AppError> | null = null;
+    try {
+      snapshot = await commands.executionSnapshot(handle);
+    } catch {
+      snapshot = null;
+    }
+    refetching.delete(handle);
+    if (stopped) return;
+    let next = state;
+    if (snapshot?.status === "ok") next = applyExecutionSnapshot(next, snapshot.data);
+    let gap = false;
+    for (const update of pending) {
+      const result = applyUpdate(next, update);
+      next = result.state;
+      if (result.needsSnapshot) gap = true;
+    }
+    setState(next);
+    // A snapshot older than the updates it should cover: ask again, a bounded number
+    // of times. An unknown execution on the backend is not retried.
+    if (gap && snapshot?.status === "ok" && attempt < MAX_SNAPSHOT_ATTEMPTS) {
+      const stillPending = pending.filter((u) => applyUpdate(state, u).needsSnapshot !== null);
+      void refetch(handle, stillPending, attempt + 1);
+    }
+  }
+
+  async function run(): Promise<void> {
+    startBuffer = [];
+    unlisten = await events.executionUpdate.listen((event) => receive(event.payload));
+    let failure: unknown = null;
+    try {
+      const snapshot = await commands.chatSnapshot();
+      state = applySnapshot(state, snapshot);
+    } catch (e) {
+      failure = e;
+    }
+    const buffered = startBuffer;
+    startBuffer = null;
+    // Updates already covered by the snapshot have seq <= the entry's seq: ignored.
+    for (const update of buffered) receive(update);
+    notify();
+    if (failure !== null) throw failure;
+  }
+
+  return {
+    start() {
+      if (!started) started = run();
+      return started;
+    },
+    stop() {
+      stopped = true;
+      unlisten?.();
+      unlisten = null;
+      listeners.clear();
+    },
+    getState: () => state,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    async send(agentId, message) {
+      const result = await commands.sendMessage(agentId, message);
+      // Normally the `accepted` update has arrived by now or is on its way. If this page
+      // missed it (it listened late), the execution's snapshot fills the entry in.
+      if (
+        result.status === "ok" &&
+        !startBuffer &&
+        !state.entries.has(result.data) &&
+        !refetching.has(result.data)
+      ) {
+        void refetch(result.data, []);
+      }
+      return result;
+    },
+  };
+}
