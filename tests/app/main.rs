@@ -1,1 +1,4 @@
-mod placeholder {}
+//! The app crate's integration tests: bindings freshness and the command registry.
+
+mod bindings;
+mod commands;

@@ -1,1 +1,22 @@
-//! placeholder
+//! Athena Desktop's logic, without a window.
+//!
+//! Core owns the truth about every execution the user started: it validates and
+//! sends the message through [`athena_api`], folds the streamed events into the
+//! execution's state, and hands numbered [`ExecutionUpdate`]s to an [`UpdateSink`]
+//! (the shell emits them as Tauri events). Text is coalesced to at most one update per
+//! frame. A view that missed updates asks for a [`ExecutionSnapshot`] and continues
+//! from its sequence number.
+
+mod error;
+mod execution;
+mod executions;
+mod runner;
+mod workspace;
+
+pub use error::{CoreError, ExecutionError};
+pub use execution::{
+    ExecutionChange, ExecutionHandle, ExecutionSnapshot, ExecutionStatus, ExecutionUpdate,
+    UpdateSink, UsageSummary,
+};
+pub use executions::Executions;
+pub use workspace::{AgentSummary, Workspace};

@@ -1,6 +1,7 @@
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { AppError, ExecutionUpdate, Result, WorkspaceOverview } from "../bindings";
+import type { AppError, ExecutionUpdate, WorkspaceOverview } from "../bindings";
+import type { Result } from "../result";
 import { accepted, snapshot, update } from "../testFixtures";
 import { createChatStore, type SyncCommands } from "../store/sync";
 import { App, type AppApi } from "./App";
@@ -37,7 +38,7 @@ function setup(over: Partial<WorkspaceOverview> = {}) {
   });
   const api: AppApi = {
     workspaceOverview: vi.fn(async () => ({ ...overview, ...over })),
-    reportReady: vi.fn(async () => null),
+    reportReady: vi.fn(async () => undefined),
   };
   return { api, chat, sendMessage, emit: (u: ExecutionUpdate) => emit(u) };
 }

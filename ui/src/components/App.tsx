@@ -12,7 +12,7 @@ import { WorkspaceBadge } from "./WorkspaceBadge";
 /** The commands App uses directly (a subset of `commands` in bindings.ts). */
 export interface AppApi {
   workspaceOverview(): Promise<WorkspaceOverview>;
-  reportReady(): Promise<null>;
+  reportReady(): Promise<void>;
 }
 
 type Props = { api: AppApi; chat: ChatStore };

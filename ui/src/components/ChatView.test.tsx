@@ -1,6 +1,7 @@
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { AgentSummary, AppError, Result } from "../bindings";
+import type { AgentSummary, AppError } from "../bindings";
+import type { Result } from "../result";
 import { snapshot, usage } from "../testFixtures";
 import { ChatView } from "./ChatView";
 

@@ -1,5 +1,6 @@
 import { useLayoutEffect, useRef } from "react";
-import type { AgentSummary, AppError, Result } from "../bindings";
+import type { AgentSummary, AppError } from "../bindings";
+import type { Result } from "../result";
 import type { ChatEntry } from "../store/chat";
 import { Exchange } from "./Exchange";
 

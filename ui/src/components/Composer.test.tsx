@@ -1,6 +1,7 @@
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { AppError, Result } from "../bindings";
+import type { AppError } from "../bindings";
+import type { Result } from "../result";
 import { DRAFT_KEY } from "../draft";
 import { Composer } from "./Composer";
 

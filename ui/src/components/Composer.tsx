@@ -1,5 +1,6 @@
 import { memo, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
-import type { AppError, Result } from "../bindings";
+import type { AppError } from "../bindings";
+import type { Result } from "../result";
 import { describeComposerProblem, describeError } from "../errors";
 import { loadDraft, saveDraft } from "../draft";
 import { validateMessage } from "../validation";

@@ -1,5 +1,6 @@
 import { memo, useState } from "react";
-import type { AppError, Result } from "../bindings";
+import type { AppError } from "../bindings";
+import type { Result } from "../result";
 import { describeError, describeStatus } from "../errors";
 import { formatUsage } from "../format";
 import type { ChatEntry } from "../store/chat";

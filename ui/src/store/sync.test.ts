@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AppError, ChatSnapshot, ExecutionSnapshot, ExecutionUpdate, Result } from "../bindings";
+import type { AppError, ChatSnapshot, ExecutionSnapshot, ExecutionUpdate } from "../bindings";
+import type { Result } from "../result";
 import { accepted, snapshot, update } from "../testFixtures";
 import { chatEntries } from "./chat";
 import { createChatStore, type SyncCommands, type SyncEvents } from "./sync";

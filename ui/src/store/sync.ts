@@ -8,8 +8,8 @@ import type {
   ChatSnapshot,
   ExecutionSnapshot,
   ExecutionUpdate,
-  Result,
 } from "../bindings";
+import type { Result } from "../result";
 import {
   applyExecutionSnapshot,
   applySnapshot,

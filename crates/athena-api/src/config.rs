@@ -1,0 +1,44 @@
+use std::time::Duration;
+
+use crate::ApiKey;
+
+/// Where and how to reach one Athena workspace.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Base URL without a trailing slash, e.g. `https://athena-dev-api.leanscale.com`.
+    pub base_url: String,
+    /// Sent as `X-API-Key` on every call.
+    pub api_key: ApiKey,
+    /// Sent as `X-Workspace-Id` on every call, e.g. `workspace:abc`.
+    pub workspace_id: String,
+    /// Time allowed to open a TCP/TLS connection. [assumed] 10 s.
+    pub connect_timeout: Duration,
+    /// A stream that delivers no byte for this long is dead. [assumed] 60 s: four
+    /// missed 15-second heartbeats.
+    pub idle_stream_timeout: Duration,
+    /// The largest single SSE event accepted; a larger one ends the stream with
+    /// [`crate::ApiError::EventTooLarge`] instead of growing memory without bound.
+    pub max_event_bytes: usize,
+}
+
+impl ClientConfig {
+    /// A config with the contract's default timeouts.
+    pub fn new(
+        base_url: impl Into<String>,
+        api_key: ApiKey,
+        workspace_id: impl Into<String>,
+    ) -> Self {
+        let mut base_url = base_url.into();
+        while base_url.ends_with('/') {
+            base_url.pop();
+        }
+        Self {
+            base_url,
+            api_key,
+            workspace_id: workspace_id.into(),
+            connect_timeout: Duration::from_secs(10),
+            idle_stream_timeout: Duration::from_secs(60),
+            max_event_bytes: 4 * 1024 * 1024,
+        }
+    }
+}

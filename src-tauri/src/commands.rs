@@ -1,0 +1,64 @@
+//! Thin commands: parse, call core, map the error.
+
+use tauri::State;
+
+use crate::ipc::{AppError, ChatSnapshot, ExecutionSnapshot, WorkspaceOverview};
+use crate::readiness::{READY_LINE, Readiness};
+use crate::state::AppState;
+
+/// The active workspace and its agents.
+#[tauri::command]
+#[specta::specta]
+pub fn workspace_overview(state: State<'_, AppState>) -> WorkspaceOverview {
+    WorkspaceOverview::from(state.active_workspace())
+}
+
+/// Sends a message to an agent of the active workspace; returns the execution handle
+/// at once. Everything after that arrives as `ExecutionUpdate` events.
+#[tauri::command]
+#[specta::specta]
+pub fn send_message(
+    state: State<'_, AppState>,
+    agent_id: String,
+    message: String,
+) -> Result<String, AppError> {
+    let handle = state
+        .executions
+        .send(state.active_workspace(), &agent_id, message)?;
+    Ok(handle.to_string())
+}
+
+/// Every execution of this run, for a page that (re)loads.
+#[tauri::command]
+#[specta::specta]
+pub fn chat_snapshot(state: State<'_, AppState>) -> ChatSnapshot {
+    ChatSnapshot {
+        executions: state
+            .executions
+            .snapshots()
+            .into_iter()
+            .map(ExecutionSnapshot::from)
+            .collect(),
+    }
+}
+
+/// One execution, for a page that missed some of its updates.
+#[tauri::command]
+#[specta::specta]
+pub fn execution_snapshot(
+    state: State<'_, AppState>,
+    handle: String,
+) -> Result<ExecutionSnapshot, AppError> {
+    let snapshot = state.executions.snapshot(&handle.into())?;
+    Ok(ExecutionSnapshot::from(snapshot))
+}
+
+/// The page has rendered its first screen.
+#[tauri::command]
+#[specta::specta]
+pub fn report_ready(readiness: State<'_, Readiness>) {
+    if readiness.mark() {
+        println!("{READY_LINE}");
+        tracing::info!("first screen ready");
+    }
+}

@@ -1,0 +1,43 @@
+//! The built-in demo workspace: the emulator, started inside the app.
+
+use athena_api::{ApiKey, AthenaClient, ClientConfig};
+use athena_core::{AgentSummary, Workspace};
+use athena_emulator::{Emulator, EmulatorConfig, EmulatorHandle};
+
+/// The demo workspace and the server behind it (stopped when dropped).
+#[derive(Debug)]
+pub(crate) struct DemoWorkspace {
+    pub(crate) workspace: Workspace,
+    _server: EmulatorHandle,
+}
+
+/// Starts the emulator on 127.0.0.1 with a free port and a key made for this run
+/// only, strict about the Host header, and connects a workspace to it over HTTP.
+pub(crate) async fn start() -> Result<DemoWorkspace, Box<dyn std::error::Error>> {
+    let key = format!("eak_demo_{}", uuid::Uuid::new_v4().simple());
+    let server = Emulator::start(EmulatorConfig::demo(key.clone())).await?;
+    let client = AthenaClient::new(ClientConfig::new(
+        server.base_url(),
+        ApiKey::new(key),
+        server.workspace_id(),
+    ))?;
+    let agents = server
+        .agents()
+        .into_iter()
+        .map(|a| AgentSummary {
+            id: a.id,
+            name: a.name,
+            description: a.description,
+        })
+        .collect();
+    tracing::info!(base_url = %server.base_url(), "demo workspace started");
+    Ok(DemoWorkspace {
+        workspace: Workspace {
+            name: "Demo workspace".into(),
+            is_demo: true,
+            client,
+            agents,
+        },
+        _server: server,
+    })
+}

@@ -1,0 +1,120 @@
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use super::number;
+
+/// An error the UI can act on: a code and its parameters. The UI owns the words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(tag = "code", rename_all = "camelCase")]
+pub enum AppError {
+    /// The input breaks a documented limit; nothing was sent.
+    #[serde(rename_all = "camelCase")]
+    Validation {
+        /// The API's name of the field.
+        field: String,
+        /// The broken rule.
+        rule: ValidationRule,
+        /// The limit, in the field's unit.
+        limit: u32,
+        /// What the input had.
+        actual: u32,
+    },
+    /// The workspace's server could not be reached.
+    Unreachable,
+    /// The server went silent.
+    Timeout,
+    /// The server refused the request.
+    #[serde(rename_all = "camelCase")]
+    Http {
+        /// HTTP status.
+        status: u32,
+        /// The server's code, if any.
+        server_code: Option<String>,
+        /// The server's sentence, if any.
+        server_message: Option<String>,
+    },
+    /// The answer stopped arriving; the execution may have finished on the server.
+    #[serde(rename_all = "camelCase")]
+    StreamEndedEarly {
+        /// The server's execution id, if known.
+        execution_id: Option<String>,
+    },
+    /// The server reported that the execution failed.
+    #[serde(rename_all = "camelCase")]
+    ExecutionFailed {
+        /// The server's code, if any.
+        server_code: Option<String>,
+        /// The server's sentence, if any.
+        server_message: Option<String>,
+    },
+    /// No execution has this handle.
+    #[serde(rename_all = "camelCase")]
+    UnknownExecution {
+        /// The handle asked for.
+        handle: String,
+    },
+    /// Something in the app went wrong; the log has the details.
+    Internal,
+}
+
+/// Which limit was broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum ValidationRule {
+    /// Missing or empty.
+    Required,
+    /// Longer than the limit.
+    TooLong,
+}
+
+impl From<athena_api::ValidationError> for AppError {
+    fn from(err: athena_api::ValidationError) -> Self {
+        Self::Validation {
+            field: err.field.to_owned(),
+            rule: match err.rule {
+                athena_api::ValidationRule::Required => ValidationRule::Required,
+                athena_api::ValidationRule::TooLong => ValidationRule::TooLong,
+            },
+            limit: number(err.limit),
+            actual: number(err.actual),
+        }
+    }
+}
+
+impl From<athena_core::CoreError> for AppError {
+    fn from(err: athena_core::CoreError) -> Self {
+        match err {
+            athena_core::CoreError::Validation(v) => v.into(),
+            athena_core::CoreError::UnknownExecution(handle) => Self::UnknownExecution { handle },
+        }
+    }
+}
+
+impl From<athena_core::ExecutionError> for AppError {
+    fn from(err: athena_core::ExecutionError) -> Self {
+        use athena_core::ExecutionError as E;
+        match err {
+            E::Validation(v) => v.into(),
+            E::Unreachable => Self::Unreachable,
+            E::Timeout => Self::Timeout,
+            E::Http {
+                status,
+                server_code,
+                server_message,
+            } => Self::Http {
+                status: u32::from(status),
+                server_code,
+                server_message,
+            },
+            E::StreamEndedEarly { execution_id } => Self::StreamEndedEarly { execution_id },
+            E::ExecutionFailed {
+                server_code,
+                server_message,
+            } => Self::ExecutionFailed {
+                server_code,
+                server_message,
+            },
+            E::Internal => Self::Internal,
+        }
+    }
+}

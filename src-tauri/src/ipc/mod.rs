@@ -1,0 +1,19 @@
+//! What crosses IPC, defined for the UI (camelCase, no 64-bit integers), converted
+//! from core's types. Never the wire types of athena-api.
+
+mod error;
+mod execution;
+mod workspace;
+
+pub use error::{AppError, ValidationRule};
+pub use execution::{
+    ChatSnapshot, ExecutionChange, ExecutionSnapshot, ExecutionStatus, ExecutionUpdate, Usage,
+};
+pub use workspace::{AgentSummary, WorkspaceOverview};
+
+/// Counts cross IPC as `u32`: specta refuses 64-bit integers, and an `f64` would be
+/// typed `number | null` (NaN serializes as null). The counts of one execution fit
+/// (a cost of 2^32 microdollars is $4,294); beyond that they saturate.
+pub(crate) fn number(value: u64) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
