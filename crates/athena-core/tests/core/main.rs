@@ -1,0 +1,7 @@
+//! Integration tests: core's executions against a real emulator over loopback HTTP.
+#![allow(clippy::unwrap_used)]
+
+mod coalescing;
+mod failures;
+mod streaming;
+mod support;
