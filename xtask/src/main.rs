@@ -1,1 +1,108 @@
-fn main() {}
+//! The developer's commands. `cargo xtask run` and `cargo xtask test` install what a
+//! fresh Debian machine lacks, so that the README's two commands are the whole set-up.
+
+mod bench;
+mod e2e;
+mod process;
+mod run;
+mod setup;
+mod xvfb;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+  run [--screenshot FILE] [--release]
+                 install what is missing, build the UI and the app, start it on the demo
+                 workspace (under a virtual display when there is none); with --screenshot,
+                 save a PNG of the first screen and exit
+  test           everything CI checks: fmt, clippy, cargo test, UI type check + unit tests,
+                 the bindings check, and the real-window suite
+  e2e            the real-window suite only (built app, Xvfb, tauri-driver, WebDriver)
+  bench          every benchmark, printed as one table
+  bindings       regenerate ui/src/bindings.ts from the Rust commands and events
+  setup          only install what is missing (Debian packages, npm packages, tauri-driver)
+";
+
+/// An xtask failure: a sentence for the person at the terminal.
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("run") => run::run(&args[1..]),
+        Some("test") => test(),
+        Some("e2e") => setup::all().and_then(|()| e2e::e2e()),
+        Some("bench") => setup::all().and_then(|()| bench::bench()),
+        Some("bindings") => bindings(),
+        Some("setup") => setup::all(),
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("unknown or missing command\n\n{USAGE}")),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+fn test() -> Result {
+    let started = std::time::Instant::now();
+    setup::all()?;
+    step("cargo fmt --check", || {
+        process::cargo(&["fmt", "--all", "--check"])
+    })?;
+    step("UI type check, unit tests and build", setup::build_ui)?;
+    step("cargo clippy", || {
+        process::cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])
+    })?;
+    // The bindings check is the `app` test binary's bindings test, run here with the rest.
+    step("cargo test (includes the bindings check)", || {
+        process::cargo(&["test", "--workspace"])
+    })?;
+    step("real-window suite", e2e::e2e)?;
+    println!(
+        "xtask: all checks passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn bindings() -> Result {
+    setup::build_ui_dist_if_missing()?;
+    process::run(
+        process::command("cargo", &["test", "--test", "app", "bindings"])
+            .env("ATHENA_UPDATE_BINDINGS", "1"),
+    )?;
+    println!("xtask: wrote ui/src/bindings.ts");
+    Ok(())
+}
+
+/// Runs one named step, saying how long it took.
+pub fn step(name: &str, action: impl FnOnce() -> Result) -> Result {
+    println!("\n==> {name}");
+    let started = std::time::Instant::now();
+    action().map_err(|e| format!("{name} failed: {e}"))?;
+    println!("==> {name}: ok ({:.1} s)", started.elapsed().as_secs_f64());
+    Ok(())
+}

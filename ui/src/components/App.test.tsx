@@ -1,4 +1,4 @@
-import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppError, ExecutionUpdate, WorkspaceOverview } from "../bindings";
 import type { Result } from "../result";
@@ -81,6 +81,8 @@ describe("App", () => {
     expect(document.body.dataset.ready).toBeUndefined();
     await renderApp(s);
     expect(screen.getByTestId("message-user").textContent).toBe("Earlier question");
+    // Ready is signalled after the first screen has painted (two animation frames).
+    await waitFor(() => expect(s.api.reportReady).toHaveBeenCalled());
     expect(document.body.dataset.ready).toBe("true");
     expect(s.api.reportReady).toHaveBeenCalledOnce();
   });

@@ -56,8 +56,12 @@ export function App({ api, chat }: Props) {
   useEffect(() => {
     if (!settled || reported.current) return;
     reported.current = true;
-    document.body.dataset.ready = "true";
-    api.reportReady().catch(() => undefined);
+    // Ready means painted: wait two frames so the first screen is on the glass before
+    // the screenshot command or the end-to-end suite looks at it.
+    afterNextPaint(() => {
+      document.body.dataset.ready = "true";
+      api.reportReady().catch(() => undefined);
+    });
   }, [settled, api]);
 
   const agents = overview.phase === "loaded" ? overview.overview.agents : [];
@@ -121,4 +125,12 @@ export function App({ api, chat }: Props) {
       </footer>
     </div>
   );
+}
+
+function afterNextPaint(callback: () => void): void {
+  if (typeof requestAnimationFrame !== "function") {
+    setTimeout(callback, 0);
+    return;
+  }
+  requestAnimationFrame(() => requestAnimationFrame(callback));
 }

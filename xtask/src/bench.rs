@@ -1,0 +1,96 @@
+//! `cargo xtask bench`: runs every benchmark and prints their figures as one table.
+//!
+//! A benchmark prints each figure as `BENCH<TAB>bench<TAB>figure<TAB>value<TAB>unit`.
+
+use std::process::Stdio;
+
+use crate::{Result, process, setup};
+
+/// Each benchmark: the cargo arguments that run it.
+const BENCHMARKS: &[&[&str]] = &[&["bench", "--bench", "stream_to_event"]];
+
+pub fn bench() -> Result {
+    setup::build_ui_dist_if_missing()?;
+    let mut rows: Vec<[String; 4]> = Vec::new();
+    for args in BENCHMARKS {
+        println!("\n==> cargo {}", args.join(" "));
+        let output = process::command(&process::cargo_program(), args)
+            .stderr(Stdio::inherit())
+            .output()
+            .map_err(|e| format!("could not run cargo {}: {e}", args.join(" ")))?;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        print!("{stdout}");
+        if !output.status.success() {
+            return Err(format!("cargo {} failed", args.join(" ")));
+        }
+        rows.extend(stdout.lines().filter_map(parse_figure));
+    }
+    if rows.is_empty() {
+        return Err("the benchmarks printed no figures".into());
+    }
+    print_table(&rows);
+    Ok(())
+}
+
+fn parse_figure(line: &str) -> Option<[String; 4]> {
+    let mut fields = line.strip_prefix("BENCH\t")?.split('\t');
+    let mut next = || fields.next().map(str::to_owned);
+    Some([next()?, next()?, next()?, next().unwrap_or_default()])
+}
+
+fn print_table(rows: &[[String; 4]]) {
+    let headers = ["benchmark", "figure", "value", "unit"];
+    let widths: Vec<usize> = (0..4)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([headers[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: [&str; 4]| {
+        format!(
+            "| {:<w0$} | {:<w1$} | {:>w2$} | {:<w3$} |",
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3]
+        )
+    };
+    println!("\n{}", line(headers));
+    println!(
+        "|{}|",
+        widths
+            .iter()
+            .map(|w| "-".repeat(w + 2))
+            .collect::<Vec<_>>()
+            .join("|")
+    );
+    for row in rows {
+        println!("{}", line([&row[0], &row[1], &row[2], &row[3]]));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_figure_lines_and_ignores_the_rest() {
+        assert_eq!(
+            parse_figure("BENCH\tstream\tevents/s\t51000\tevents/s"),
+            Some([
+                "stream".into(),
+                "events/s".into(),
+                "51000".into(),
+                "events/s".into()
+            ])
+        );
+        assert_eq!(parse_figure("warming up"), None);
+    }
+}

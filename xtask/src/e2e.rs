@@ -1,0 +1,160 @@
+//! `cargo xtask e2e`: the real-window suite. The built app runs under Xvfb, driven by
+//! `node --test` (webdriverio) through tauri-driver and WebKitWebDriver.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::xvfb::VirtualDisplay;
+use crate::{Result, process, root, setup};
+
+pub fn e2e() -> Result {
+    let app = setup::build_app(false)?;
+    let out_dir = setup::target_dir().join("e2e");
+    std::fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+
+    let display = VirtualDisplay::start(1280, 800)?;
+    let port = process::free_port()?;
+    let native_port = process::free_port()?;
+    let mut driver = Command::new("tauri-driver")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .env("DISPLAY", &display.display)
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("could not start tauri-driver: {e}"))?;
+    let outcome = wait_for_port(port, Duration::from_secs(30)).and_then(|()| {
+        run_suite(&[
+            ("ATHENA_APP", app.to_string_lossy().as_ref()),
+            ("TAURI_DRIVER_PORT", &port.to_string()),
+            ("ATHENA_E2E_OUT", out_dir.to_string_lossy().as_ref()),
+            ("DISPLAY", &display.display),
+        ])
+    });
+    process::terminate(&mut driver);
+    outcome
+}
+
+fn wait_for_port(port: u16, limit: Duration) -> Result {
+    let deadline = Instant::now() + limit;
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline {
+            return Err(format!(
+                "tauri-driver did not listen on {port} within {limit:?}"
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Ok(())
+}
+
+/// Runs the suite, echoing its output, and fails unless it ran tests and all passed.
+fn run_suite(env: &[(&str, &str)]) -> Result {
+    let mut command = Command::new("node");
+    command
+        .args([
+            "--test",
+            "--test-reporter=spec",
+            "--test-concurrency=1",
+            "tests/e2e/",
+        ])
+        .current_dir(root())
+        .stdout(Stdio::piped());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("could not start node: {e}"))?;
+    let stdout = child.stdout.take().ok_or("no stdout from node")?;
+    let mut counts = SuiteCounts::default();
+    for line in BufReader::new(stdout)
+        .lines()
+        .map_while(std::result::Result::ok)
+    {
+        println!("{line}");
+        counts.read(&line);
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    counts.verdict(status.success())
+}
+
+/// The totals node's spec reporter prints at the end (`ℹ tests 3`, `ℹ pass 3`, ...).
+#[derive(Debug, Default, PartialEq, Eq)]
+struct SuiteCounts {
+    tests: Option<u32>,
+    passed: Option<u32>,
+    failed: Option<u32>,
+}
+
+impl SuiteCounts {
+    fn read(&mut self, line: &str) {
+        let line = line.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
+        let mut words = line.split_whitespace();
+        let (Some(name), Some(value), None) = (words.next(), words.next(), words.next()) else {
+            return;
+        };
+        let Ok(value) = value.parse() else { return };
+        match name {
+            "tests" => self.tests = Some(value),
+            "pass" => self.passed = Some(value),
+            "fail" => self.failed = Some(value),
+            _ => {}
+        }
+    }
+
+    fn verdict(&self, exited_ok: bool) -> Result {
+        let tests = self.tests.unwrap_or(0);
+        let passed = self.passed.unwrap_or(0);
+        let failed = self.failed.unwrap_or(0);
+        println!("e2e: {passed} passed, {failed} failed");
+        if tests == 0 {
+            return Err("the real-window suite ran no test".into());
+        }
+        if !exited_ok || failed > 0 || passed != tests {
+            return Err(format!("{failed} of {tests} real-window tests failed"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_with_no_test_fails_and_a_clean_run_passes() {
+        let mut counts = SuiteCounts::default();
+        for line in ["ℹ tests 0", "ℹ pass 0", "ℹ fail 0"] {
+            counts.read(line);
+        }
+        assert!(counts.verdict(true).is_err());
+
+        let mut counts = SuiteCounts::default();
+        for line in [
+            "✔ sends a message (812ms)",
+            "ℹ tests 3",
+            "ℹ pass 3",
+            "ℹ fail 0",
+        ] {
+            counts.read(line);
+        }
+        assert_eq!(counts.tests, Some(3));
+        assert!(counts.verdict(true).is_ok());
+        assert!(counts.verdict(false).is_err());
+    }
+
+    #[test]
+    fn a_failure_fails_the_run() {
+        let mut counts = SuiteCounts::default();
+        for line in ["ℹ tests 3", "ℹ pass 2", "ℹ fail 1"] {
+            counts.read(line);
+        }
+        assert!(counts.verdict(true).is_err());
+    }
+}
