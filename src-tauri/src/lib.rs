@@ -25,7 +25,13 @@ const FRAME_INTERVAL: Duration = Duration::from_millis(16);
 
 /// Every command and event the UI may use, registered once.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
-    tauri_specta::Builder::<tauri::Wry>::new()
+    specta_builder_for()
+}
+
+/// [`specta_builder`] for any Tauri runtime, for benchmarks and tests: they mount its
+/// events on an app of Tauri's mock runtime.
+pub fn specta_builder_for<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
+    tauri_specta::Builder::<R>::new()
         .commands(tauri_specta::collect_commands![
             commands::workspace_overview,
             commands::send_message,
@@ -36,6 +42,13 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         .events(tauri_specta::collect_events![ipc::ExecutionUpdate])
         // Our IPC types serialize and deserialize alike: one TypeScript type each.
         .disable_serde_phases()
+}
+
+/// The sink the app gives core: every execution update emitted on `app` as the typed
+/// `ExecutionUpdate` event, for benchmarks and tests (the app builds the same in
+/// [`run`]). Mount [`specta_builder_for`]'s events on `app` first.
+pub fn update_sink<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> Arc<dyn athena_core::UpdateSink> {
+    Arc::new(sink::TauriSink::new(app))
 }
 
 /// Writes the TypeScript bindings for [`specta_builder`] to `path`.
@@ -65,7 +78,7 @@ pub fn run() {
             let demo = tauri::async_runtime::block_on(demo::start())?;
             let runtime = tauri::async_runtime::handle().inner().clone();
             let executions = athena_core::Executions::new(
-                Arc::new(sink::TauriSink::new(app.handle().clone())),
+                update_sink(app.handle().clone()),
                 FRAME_INTERVAL,
                 runtime,
             );

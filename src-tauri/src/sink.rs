@@ -1,20 +1,21 @@
-use tauri::AppHandle;
+use tauri::{AppHandle, Runtime};
 use tauri_specta::Event;
 
 use crate::ipc;
 
-/// Delivers core's execution updates to the page as typed Tauri events.
-pub(crate) struct TauriSink {
-    app: AppHandle,
+/// Delivers core's execution updates to the page as typed Tauri events. Generic over
+/// the runtime so benchmarks and tests drive the same path on Tauri's mock runtime.
+pub(crate) struct TauriSink<R: Runtime> {
+    app: AppHandle<R>,
 }
 
-impl TauriSink {
-    pub(crate) fn new(app: AppHandle) -> Self {
+impl<R: Runtime> TauriSink<R> {
+    pub(crate) fn new(app: AppHandle<R>) -> Self {
         Self { app }
     }
 }
 
-impl athena_core::UpdateSink for TauriSink {
+impl<R: Runtime> athena_core::UpdateSink for TauriSink<R> {
     fn deliver(&self, update: athena_core::ExecutionUpdate) {
         if let Err(err) = ipc::ExecutionUpdate::from(update).emit(&self.app) {
             // Events are not buffered; a page that missed one asks for a snapshot.
