@@ -46,7 +46,27 @@ pub async fn require_key_and_workspace(
     request: Request,
     next: Next,
 ) -> Response {
-    if let Err(error) = authorize(&state, request.headers()) {
+    guarded(&state, request, next, true).await
+}
+
+/// Middleware for the other API routes (tool results, uploads, `/my/...`): 401 as
+/// above; `X-Workspace-Id` is [assumed] optional there, but 403 when sent and wrong.
+/// Adds the same response headers.
+pub async fn require_key(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    guarded(&state, request, next, false).await
+}
+
+async fn guarded(
+    state: &AppState,
+    request: Request,
+    next: Next,
+    workspace_required: bool,
+) -> Response {
+    if let Err(error) = authorize(state, request.headers(), workspace_required) {
         return error.into_response();
     }
     let mut response = next.run(request).await;
@@ -57,8 +77,12 @@ pub async fn require_key_and_workspace(
     response
 }
 
-/// Checks the key, then the workspace.
-fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+/// Checks the key, then the workspace (when required or sent).
+fn authorize(
+    state: &AppState,
+    headers: &HeaderMap,
+    workspace_required: bool,
+) -> Result<(), ApiError> {
     let key = headers
         .get(API_KEY_HEADER)
         .ok_or_else(|| ApiError::unauthorized("X-API-Key: header is required"))?;
@@ -67,9 +91,12 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
             "X-API-Key: this key is not accepted by this server",
         ));
     }
-    let workspace = headers
-        .get(WORKSPACE_HEADER)
-        .ok_or_else(|| ApiError::forbidden("X-Workspace-Id: header is required"))?;
+    let Some(workspace) = headers.get(WORKSPACE_HEADER) else {
+        if !workspace_required {
+            return Ok(());
+        }
+        return Err(ApiError::forbidden("X-Workspace-Id: header is required"));
+    };
     if workspace.as_bytes() != state.workspace_id.as_bytes() {
         return Err(ApiError::forbidden(format!(
             "X-Workspace-Id: this key is for workspace \"{}\"",
@@ -108,18 +135,20 @@ mod tests {
     #[test]
     fn key_then_workspace() {
         let s = state();
-        let e = authorize(&s, &headers(&[])).expect_err("no key");
+        let e = authorize(&s, &headers(&[]), true).expect_err("no key");
         assert_eq!((e.status.as_u16(), e.code), (401, "unauthorized"));
-        let e = authorize(&s, &headers(&[(API_KEY_HEADER, "eak_other")])).expect_err("bad key");
+        let e =
+            authorize(&s, &headers(&[(API_KEY_HEADER, "eak_other")]), true).expect_err("bad key");
         assert_eq!(e.status.as_u16(), 401);
-        let e = authorize(&s, &headers(&[(API_KEY_HEADER, "eak_demo_local")]))
+        let e = authorize(&s, &headers(&[(API_KEY_HEADER, "eak_demo_local")]), true)
             .expect_err("no workspace");
+        assert!(authorize(&s, &headers(&[(API_KEY_HEADER, "eak_demo_local")]), false).is_ok());
         assert_eq!((e.status.as_u16(), e.code), (403, "forbidden"));
         let ok = headers(&[
             (API_KEY_HEADER, "eak_demo_local"),
             (WORKSPACE_HEADER, "workspace:demo"),
         ]);
-        assert!(authorize(&s, &ok).is_ok());
+        assert!(authorize(&s, &ok, true).is_ok());
     }
 
     #[test]

@@ -38,6 +38,7 @@ pub struct Usage {
 
 impl Usage {
     /// Usage of an execution that read `message` and sent `output_tokens` deltas.
+    #[cfg(test)]
     pub fn for_message(message: &str, output_tokens: u64) -> Self {
         let input_tokens = message.split_whitespace().count() as u64 + PROMPT_TOKENS;
         Self {

@@ -1,7 +1,13 @@
-//! How an emulator instance is set up: port, credentials, host policy, pacing.
+//! How an emulator instance is set up: port, credentials, host policy, pacing, clock,
+//! and (outside strict mode only) scenario agents and per-agent faults.
 
+use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
+
+use crate::clock::{Clock, SystemClock};
+use crate::scenario::ScenarioAgent;
 
 /// The key accepted by [`EmulatorConfig::default`] (and printed by the binary).
 pub const DEFAULT_API_KEY: &str = "eak_demo_local";
@@ -12,10 +18,16 @@ pub const DEFAULT_WORKSPACE_ID: &str = "workspace:demo";
 /// Pause between text deltas of the demo agents in [`EmulatorConfig::demo`].
 pub const DEMO_TOKEN_DELAY: Duration = Duration::from_millis(25);
 
+/// [doc] Interval of `heartbeat` events while media generates.
+pub const DEFAULT_HEARTBEAT_INTERVAL: Duration = Duration::from_secs(15);
+
+/// How long the media agent's generation takes by default (one heartbeat at 15 s).
+pub const DEFAULT_MEDIA_GENERATION_TIME: Duration = Duration::from_secs(20);
+
 /// Settings of one emulator instance.
 ///
 /// `Debug` prints every field except the API key, which is shown as `"<redacted>"`.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct EmulatorConfig {
     /// TCP port on 127.0.0.1; `0` lets the OS pick a free one.
     pub port: u16,
@@ -23,31 +35,47 @@ pub struct EmulatorConfig {
     pub api_key: String,
     /// The only accepted `X-Workspace-Id`, e.g. `"workspace:demo"`.
     pub workspace_id: String,
-    /// When true, a request whose `Host` header is not exactly `127.0.0.1:{port}` is
-    /// refused with 403 `invalid_host` (a browser page cannot drive the server through
-    /// DNS rebinding), and the benchmark agent is not offered. True inside the app.
+    /// Strict (in-app) mode. When true, a request whose `Host` header is not exactly
+    /// `127.0.0.1:{port}` is refused with 403 `invalid_host` (a browser page cannot drive
+    /// the server through DNS rebinding), the benchmark agent is not offered, the
+    /// `X-Emulator-Fault` header is ignored, and [`Emulator::start`](crate::Emulator::start)
+    /// refuses a config with scenario agents or agent faults.
     pub strict_host: bool,
-    /// Pause between text deltas of the demo agents (zero: no pause). The benchmark
+    /// Pause between text deltas of the scripted agents (zero: no pause). The benchmark
     /// agent never pauses.
     pub token_delay: Duration,
+    /// Interval of `heartbeat` events while the media agent generates.
+    pub heartbeat_interval: Duration,
+    /// How long the media agent's generation takes.
+    pub media_generation_time: Duration,
+    /// Time source for idempotency windows and timestamps ([`SystemClock`] by default;
+    /// tests use [`ManualClock`](crate::ManualClock)).
+    pub clock: Arc<dyn Clock>,
+    /// Extra agents defined by a scenario file (refused in strict mode).
+    pub scenario_agents: Vec<ScenarioAgent>,
+    /// Faults applied to every request to an agent, by agent id, in the
+    /// `X-Emulator-Fault` syntax (refused in strict mode).
+    pub agent_faults: BTreeMap<String, String>,
+    /// Seed of the pacing jitter and generated ids; `None`: random ids, no jitter.
+    pub seed: Option<u64>,
 }
 
 impl EmulatorConfig {
     /// Config for the app's demo workspace: free port, strict host, the given key,
-    /// `"workspace:demo"`, 25 ms between text deltas.
+    /// `"workspace:demo"`, 25 ms between text deltas, heartbeats every 15 s.
     pub fn demo(api_key: impl Into<String>) -> Self {
         Self {
-            port: 0,
             api_key: api_key.into(),
-            workspace_id: DEFAULT_WORKSPACE_ID.to_owned(),
             strict_host: true,
             token_delay: DEMO_TOKEN_DELAY,
+            ..Self::default()
         }
     }
 }
 
 impl Default for EmulatorConfig {
-    /// Port 0, key `"eak_demo_local"`, `"workspace:demo"`, host not checked, no pacing.
+    /// Port 0, key `"eak_demo_local"`, `"workspace:demo"`, host not checked, no pacing,
+    /// 15 s heartbeats, 20 s media generation, the system clock, no scenario, no faults.
     fn default() -> Self {
         Self {
             port: 0,
@@ -55,6 +83,12 @@ impl Default for EmulatorConfig {
             workspace_id: DEFAULT_WORKSPACE_ID.to_owned(),
             strict_host: false,
             token_delay: Duration::ZERO,
+            heartbeat_interval: DEFAULT_HEARTBEAT_INTERVAL,
+            media_generation_time: DEFAULT_MEDIA_GENERATION_TIME,
+            clock: Arc::new(SystemClock),
+            scenario_agents: Vec::new(),
+            agent_faults: BTreeMap::new(),
+            seed: None,
         }
     }
 }
@@ -67,6 +101,12 @@ impl fmt::Debug for EmulatorConfig {
             .field("workspace_id", &self.workspace_id)
             .field("strict_host", &self.strict_host)
             .field("token_delay", &self.token_delay)
+            .field("heartbeat_interval", &self.heartbeat_interval)
+            .field("media_generation_time", &self.media_generation_time)
+            .field("clock", &self.clock)
+            .field("scenario_agents", &self.scenario_agents.len())
+            .field("agent_faults", &self.agent_faults)
+            .field("seed", &self.seed)
             .finish()
     }
 }
@@ -83,6 +123,7 @@ mod tests {
         assert_eq!(c.workspace_id, "workspace:demo");
         assert!(!c.strict_host);
         assert_eq!(c.token_delay, Duration::ZERO);
+        assert_eq!(c.heartbeat_interval, Duration::from_secs(15));
     }
 
     #[test]
@@ -93,6 +134,7 @@ mod tests {
         assert_eq!(c.workspace_id, "workspace:demo");
         assert!(c.strict_host);
         assert_eq!(c.token_delay, Duration::from_millis(25));
+        assert!(c.scenario_agents.is_empty() && c.agent_faults.is_empty());
     }
 
     #[test]

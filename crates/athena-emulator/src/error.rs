@@ -79,6 +79,30 @@ impl ApiError {
         )
     }
 
+    /// The same error with another code.
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
+    }
+
+    /// 409 `idempotency_conflict`: the `Idempotency-Key` was used within 24 hours.
+    pub fn idempotency_conflict() -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "idempotency_conflict",
+            "Idempotency-Key: already used within the last 24 hours; the first request was processed",
+        )
+    }
+
+    /// 404 `not_found` for an id that does not exist, naming the field.
+    pub fn unknown_id(field: &str, id: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{field}: no \"{id}\" here"),
+        )
+    }
+
     /// 413 `payload_too_large`: the request body exceeds what the server reads.
     pub fn payload_too_large(limit_bytes: usize) -> Self {
         Self::new(

@@ -2,10 +2,11 @@
 //! from `athena-api.md` and independent of the client crates.
 //!
 //! It backs the app's demo workspace (strict host check, random key), the end-to-end
-//! tests and the streaming benchmark. Implemented so far: `POST
-//! /agents/{agent_id}/execute/stream` with `start`, `text` and `final` events, key,
-//! workspace and host checks, the `message` limits, and the scripted agents of
-//! [`AgentInfo`] ids `agent:demo-chat`, `agent:demo-echo` and `agent:bench`.
+//! tests and the benchmarks. It serves every endpoint of the contract (execute, stream,
+//! batch, preview-credits, tool-result, attachments upload, conversations, feedback)
+//! with every documented limit, idempotency keys, credits, client-tool suspension, and
+//! scripted agents covering every event type; outside strict mode it also offers
+//! fault injection and scenario agents. See the crate README for the behaviour table.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -17,19 +18,32 @@
 //! ```
 
 mod agents;
+mod attachments;
 mod auth;
 mod billing;
+mod clock;
 mod config;
+mod conversations;
 mod error;
-mod events;
 mod execution;
+mod faults;
+mod media;
 mod request;
 mod routes;
+mod runner;
+mod scenario;
+mod script;
 mod server;
 mod shutdown;
 mod sse;
 mod state;
 
-pub use agents::{AgentInfo, BENCH_ID, DEMO_CHAT_ID, DEMO_ECHO_ID};
+pub use agents::{
+    AgentInfo, BENCH_ID, CLIENT_TOOLS_ID, DEMO_CHAT_ID, DEMO_ECHO_ID, MARKDOWN_ID, MEDIA_ID,
+    MEMORY_ID, STRUCTURED_ID, WIZARD_ID, WORKFLOW_ID,
+};
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{DEFAULT_API_KEY, DEFAULT_WORKSPACE_ID, EmulatorConfig};
+pub use faults::FaultSpec;
+pub use scenario::{ScenarioAgent, ScenarioEnd, ScenarioError, ScenarioFile, ScenarioStep};
 pub use server::{Emulator, EmulatorHandle};

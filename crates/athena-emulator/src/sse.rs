@@ -1,7 +1,7 @@
 //! Server-sent-event framing and the streaming response body.
 //!
 //! [doc] Each event is `data: <json>\n\n`. [assumed] No `event:` or `id:` lines, compact
-//! JSON on one line, and the connection closes after the last event.
+//! JSON on one line with `type` first, and the connection closes after the last event.
 
 use std::convert::Infallible;
 
@@ -11,9 +11,108 @@ use axum::response::{IntoResponse, Response};
 use bytes::{BufMut, Bytes, BytesMut};
 use futures_util::StreamExt;
 use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+use serde_json::Value;
 use tokio::sync::mpsc;
 
+use crate::faults::{FaultSpec, MALFORMED_EVENT, unknown_event};
 use crate::shutdown::ShutdownSignal;
+
+/// Chunks buffered between a producer and its connection. Small, so the benchmark
+/// agent's timestamps are taken close to when the client can read them.
+pub const CHANNEL_CAPACITY: usize = 4;
+
+/// The client went away (or the server stopped, or a fault closed the stream): the
+/// producer must stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Closed;
+
+/// A JSON object event serialized with its `type` key first.
+#[derive(Debug)]
+pub struct Typed<'a>(pub &'a Value);
+
+impl Serialize for Typed<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Some(map) = self.0.as_object() else {
+            return self.0.serialize(serializer);
+        };
+        let mut out = serializer.serialize_map(Some(map.len()))?;
+        if let Some(t) = map.get("type") {
+            out.serialize_entry("type", t)?;
+        }
+        for (k, v) in map.iter().filter(|(k, _)| *k != "type") {
+            out.serialize_entry(k, v)?;
+        }
+        out.end()
+    }
+}
+
+/// The producing side of an SSE response, applying the request's stream faults.
+#[derive(Debug)]
+pub struct SseSink {
+    tx: mpsc::Sender<Bytes>,
+    faults: FaultSpec,
+    sent: u32,
+}
+
+impl SseSink {
+    /// A sink and the receiver to pass to [`stream_response`].
+    pub fn new(faults: FaultSpec) -> (Self, mpsc::Receiver<Bytes>) {
+        let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
+        (
+            Self {
+                tx,
+                faults,
+                sent: 0,
+            },
+            rx,
+        )
+    }
+
+    /// Sends one event (type first), then applies the faults due after it.
+    pub async fn event(&mut self, event: &Value) -> Result<(), Closed> {
+        self.write(event_bytes(&Typed(event))).await?;
+        if self.sent == 1 {
+            if self.faults.malformed {
+                self.write(Bytes::from_static(MALFORMED_EVENT)).await?;
+            }
+            if self.faults.unknown_event {
+                self.write(event_bytes(&Typed(&unknown_event()))).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends pre-framed bytes (the benchmark's fast path), without faults.
+    pub async fn raw(&mut self, chunk: Bytes) -> Result<(), Closed> {
+        self.tx.send(chunk).await.map_err(|_| Closed)
+    }
+
+    async fn write(&mut self, bytes: Bytes) -> Result<(), Closed> {
+        if self.faults.close_after.is_some_and(|n| self.sent >= n) {
+            return Err(Closed);
+        }
+        match self.faults.drip {
+            Some((pause, size)) => {
+                for piece in bytes.chunks(size) {
+                    self.raw(Bytes::copy_from_slice(piece)).await?;
+                    tokio::time::sleep(pause).await;
+                }
+            }
+            None => self.raw(bytes).await?,
+        }
+        self.sent += 1;
+        if let Some((pause, after)) = self.faults.stall
+            && self.sent == after
+        {
+            tokio::time::sleep(pause).await;
+        }
+        if self.faults.close_after.is_some_and(|n| self.sent >= n) {
+            return Err(Closed);
+        }
+        Ok(())
+    }
+}
 
 /// Prefix of every event line.
 const DATA_PREFIX: &[u8] = b"data: ";
@@ -85,11 +184,11 @@ pub fn stream_response(chunks: mpsc::Receiver<Bytes>, shutdown: ShutdownSignal) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events::StreamEvent;
+    use serde_json::json;
 
     #[test]
-    fn event_is_one_data_line() {
-        let b = event_bytes(&StreamEvent::Text { delta: "a \"b\"\n" });
+    fn event_is_one_data_line_with_type_first() {
+        let b = event_bytes(&Typed(&json!({"type": "text", "delta": "a \"b\"\n"})));
         assert_eq!(
             &b[..],
             b"data: {\"type\":\"text\",\"delta\":\"a \\\"b\\\"\\n\"}\n\n"
@@ -102,7 +201,7 @@ mod tests {
             let mut fast = BytesMut::new();
             write_bench_text(&mut fast, micros);
             let delta = format!("t{micros} ");
-            let slow = event_bytes(&StreamEvent::Text { delta: &delta });
+            let slow = event_bytes(&Typed(&json!({"type": "text", "delta": delta})));
             assert_eq!(&fast[..], &slow[..]);
         }
     }

@@ -1,54 +1,140 @@
-//! `POST /agents/{agent_id}/execute/stream`.
-//!
-//! Order of checks [assumed]: host, key, workspace (middleware), then agent id (404),
-//! body shape (400), `message` limits and agent-specific input (422).
+//! `POST /agents/{agent_id}/execute`, `/execute/stream` and `/preview-credits`.
 
 use std::sync::Arc;
 use std::time::Instant;
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
 
-use crate::agents::{AgentKind, parse_bench_count};
+use super::prepare;
 use crate::error::ApiError;
-use crate::execution::{self, Plan};
-use crate::request::{ExecuteRequest, MAX_BODY_BYTES};
-use crate::sse::stream_response;
+use crate::execution::{bench_script, spawn_bench, spawn_script};
+use crate::faults::FaultSpec;
+use crate::request::validate;
+use crate::runner::{self, Exec, Sink};
+use crate::sse::{SseSink, stream_response};
 use crate::state::AppState;
 
-/// Validates the request, starts the execution and answers with its event stream.
+/// A validated request whose execution may start.
+struct Ready {
+    exec: Exec,
+    faults: FaultSpec,
+    bench_count: Option<u64>,
+}
+
+/// Every check before an execution exists, in the documented order.
+async fn ready(
+    state: &Arc<AppState>,
+    headers: &HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Ready, Response> {
+    let started = Instant::now();
+    let agent = prepare::agent(state, path).map_err(IntoResponse::into_response)?;
+    let faults = prepare::faults(state, &agent, headers).map_err(IntoResponse::into_response)?;
+    let key = prepare::idempotency_key(headers).map_err(IntoResponse::into_response)?;
+    prepare::status_fault(state, &agent, &faults, key.as_deref())?;
+    let checked = (|| {
+        let body = prepare::body_object(body)?;
+        let input = validate(&body, &agent, "", &prepare::upload_checker(state))?;
+        let bench_count = prepare::agent_checks(&agent, &input.message)?;
+        let history = prepare::history(state, input.conversation_scope.as_deref())?;
+        prepare::claim(state, key.as_deref())?;
+        Ok::<_, ApiError>((input, bench_count, history))
+    })();
+    let (input, bench_count, history) = checked.map_err(IntoResponse::into_response)?;
+    Ok(Ready {
+        exec: Exec::new(agent, input, history, started),
+        faults,
+        bench_count,
+    })
+}
+
+/// Streams the execution as SSE.
 pub async fn stream(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let Ready {
+        exec,
+        faults,
+        bench_count,
+    } = match ready(&state, &headers, path, body).await {
+        Ok(r) => r,
+        Err(response) => return response,
+    };
+    let touches_stream = faults.touches_stream();
+    let (sink, rx) = SseSink::new(faults);
+    match bench_count {
+        Some(count) if !touches_stream => spawn_bench(state.clone(), exec, count, sink),
+        Some(count) => spawn_script(state.clone(), exec, bench_script(count), sink),
+        None => {
+            let script = exec.first_script(&state);
+            spawn_script(state.clone(), exec, script, sink);
+        }
+    }
+    stream_response(rx, state.shutdown.clone())
+}
+
+/// Runs the execution to its end and answers one JSON object.
+pub async fn sync(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let Ready {
+        exec,
+        faults,
+        bench_count,
+    } = match ready(&state, &headers, path, body).await {
+        Ok(r) => r,
+        Err(response) => return response,
+    };
+    if let Some((pause, _)) = faults.stall {
+        tokio::time::sleep(pause).await;
+    }
+    let script = match bench_count {
+        Some(count) => bench_script(count.min(100_000)),
+        None => exec.first_script(&state),
+    };
+    let execution_id = exec.execution_id.clone();
+    match runner::play(&state, exec, script, &mut Sink::Null).await {
+        Ok(terminal) => Json(runner::sync_body(&execution_id, &terminal)).into_response(),
+        Err(_) => ApiError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the execution stopped before its end",
+        )
+        .into_response(),
+    }
+}
+
+/// [doc] Base cost and rule breakdown for `{"inputs":{...}}`; creates no execution and
+/// charges nothing.
+pub async fn preview_credits(
     State(state): State<Arc<AppState>>,
     path: Result<Path<String>, PathRejection>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    let started = Instant::now();
-    let Path(agent_id) = path.map_err(|e| ApiError::bad_request(format!("agent_id: {e}")))?;
-    let kind = state
-        .catalog
-        .find(&agent_id)
-        .ok_or_else(|| ApiError::agent_not_found(&agent_id))?;
-    let body = body.map_err(body_error)?;
-    let message = ExecuteRequest::parse(&body)?.into_message()?;
-    let plan = match kind {
-        AgentKind::Bench => Plan::Bench {
-            count: parse_bench_count(&message)?,
-            message,
-        },
-        AgentKind::DemoChat | AgentKind::Echo => Plan::Scripted { kind, message },
+) -> Result<Json<Value>, ApiError> {
+    let agent = prepare::agent(&state, path)?;
+    let body = prepare::body_object(body)?;
+    let inputs = match body.get("inputs") {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(m)) => m.clone(),
+        Some(_) => return Err(ApiError::bad_request("inputs: must be a JSON object")),
     };
-    let chunks = execution::spawn(state.clone(), plan, started);
-    Ok(stream_response(chunks, state.shutdown.clone()))
-}
-
-/// Maps a failure to read the body to the JSON error shape.
-fn body_error(rejection: BytesRejection) -> ApiError {
-    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::payload_too_large(MAX_BODY_BYTES)
-    } else {
-        ApiError::bad_request(format!("body: could not be read ({rejection})"))
+    if serde_json::to_vec(&inputs).map_or(0, |v| v.len()) > crate::request::MAX_VARIABLES_BYTES {
+        return Err(ApiError::unprocessable(
+            "inputs: must be at most 16,384 bytes of compact JSON",
+        ));
     }
+    Ok(Json(json!({"data": agent.preview(&inputs)})))
 }

@@ -32,7 +32,21 @@ async fn base_url_and_identity() {
     assert_eq!(server.api_key(), "eak_demo_local");
     assert_eq!(server.workspace_id(), "workspace:demo");
     let ids: Vec<String> = server.agents().into_iter().map(|a| a.id).collect();
-    assert_eq!(ids, ["agent:demo-chat", "agent:demo-echo", "agent:bench"]);
+    assert_eq!(
+        ids,
+        [
+            "agent:demo-chat",
+            "agent:demo-echo",
+            "agent:markdown",
+            "agent:workflow",
+            "agent:client-tools",
+            "agent:media",
+            "agent:structured",
+            "agent:wizard",
+            "agent:memory",
+            "agent:bench"
+        ]
+    );
     assert!(server.agents().iter().all(|a| !a.description.is_empty()));
 }
 

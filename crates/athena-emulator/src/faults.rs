@@ -1,0 +1,213 @@
+//! Fault injection, per request (`X-Emulator-Fault` header) or per agent (config or
+//! scenario). Never in strict (in-app) mode.
+//!
+//! Syntax: faults separated by `,`; each is `name[=value]` followed by `;param=value`s:
+//! - `close-after=N`: the stream closes after N events (no `final`);
+//! - `stall=DUR[;after=N]`: after N events (default 1, the `start`), send nothing for DUR;
+//! - `status=CODE[;retry-after=SECS][;times=N]`: answer CODE (400-599) with a JSON error
+//!   before any execution exists; with `times`, only the first N attempts per
+//!   `Idempotency-Key` (or per agent and spec without a key) fail;
+//! - `drip=DUR[;bytes=N]`: send the body N bytes (default 1) at a time, DUR apart;
+//! - `malformed`: one event with broken JSON right after `start`;
+//! - `unknown-event`: one event of an unknown type right after `start`.
+//!
+//! DUR is a whole number followed by `ms` or `s`.
+
+use std::time::Duration;
+
+use axum::http::HeaderName;
+
+/// The request header that asks for faults.
+pub const FAULT_HEADER: HeaderName = HeaderName::from_static("x-emulator-fault");
+
+/// An error status to answer instead of executing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusFault {
+    /// HTTP status, 400-599.
+    pub code: u16,
+    /// `Retry-After` seconds.
+    pub retry_after: Option<u64>,
+    /// Fail only the first N attempts (None: every attempt).
+    pub times: Option<u32>,
+}
+
+/// Faults applied to one request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FaultSpec {
+    /// Answer an error status.
+    pub status: Option<StatusFault>,
+    /// Close the stream after this many events.
+    pub close_after: Option<u32>,
+    /// Stall for a duration after N events.
+    pub stall: Option<(Duration, u32)>,
+    /// Slow-drip the body: pause between pieces, piece size.
+    pub drip: Option<(Duration, usize)>,
+    /// Send one event with broken JSON after `start`.
+    pub malformed: bool,
+    /// Send one event of an unknown type after `start`.
+    pub unknown_event: bool,
+}
+
+/// Parses `2s`, `150ms`.
+fn duration(v: &str) -> Result<Duration, String> {
+    let bad = || format!("\"{v}\" is not a duration like 150ms or 2s");
+    if let Some(ms) = v.strip_suffix("ms") {
+        ms.parse().map(Duration::from_millis).map_err(|_| bad())
+    } else if let Some(s) = v.strip_suffix('s') {
+        s.parse().map(Duration::from_secs).map_err(|_| bad())
+    } else {
+        Err(bad())
+    }
+}
+
+fn number<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, String> {
+    v.parse()
+        .map_err(|_| format!("{name}: \"{v}\" is not a whole number"))
+}
+
+impl FaultSpec {
+    /// Parses the header syntax; the error says which part is wrong.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut spec = FaultSpec::default();
+        for fault in text.split(',').map(str::trim).filter(|f| !f.is_empty()) {
+            let mut parts = fault.split(';').map(str::trim);
+            let head = parts.next().unwrap_or_default();
+            let (name, value) = match head.split_once('=') {
+                Some((n, v)) => (n.trim(), Some(v.trim())),
+                None => (head, None),
+            };
+            let mut params = Vec::new();
+            for p in parts {
+                let (k, v) = p
+                    .split_once('=')
+                    .ok_or_else(|| format!("{name}: parameter \"{p}\" needs a value"))?;
+                params.push((k.trim(), v.trim()));
+            }
+            let need = |what: &str| value.ok_or_else(|| format!("{name}: needs ={what}"));
+            let unknown_param = |k: &str| format!("{name}: unknown parameter \"{k}\"");
+            match name {
+                "close-after" => spec.close_after = Some(number(name, need("N")?)?),
+                "stall" => {
+                    let mut after = 1;
+                    for (k, v) in params.drain(..) {
+                        match k {
+                            "after" => after = number(k, v)?,
+                            _ => return Err(unknown_param(k)),
+                        }
+                    }
+                    spec.stall = Some((duration(need("DUR")?)?, after));
+                }
+                "drip" => {
+                    let mut bytes = 1usize;
+                    for (k, v) in params.drain(..) {
+                        match k {
+                            "bytes" => bytes = number::<usize>(k, v)?.max(1),
+                            _ => return Err(unknown_param(k)),
+                        }
+                    }
+                    spec.drip = Some((duration(need("DUR")?)?, bytes));
+                }
+                "status" => {
+                    let code: u16 = number(name, need("CODE")?)?;
+                    if !(400..=599).contains(&code) {
+                        return Err(format!("status: {code} is not a 4xx or 5xx status"));
+                    }
+                    let mut f = StatusFault {
+                        code,
+                        retry_after: None,
+                        times: None,
+                    };
+                    for (k, v) in params.drain(..) {
+                        match k {
+                            "retry-after" => f.retry_after = Some(number(k, v)?),
+                            "times" => f.times = Some(number(k, v)?),
+                            _ => return Err(unknown_param(k)),
+                        }
+                    }
+                    spec.status = Some(f);
+                }
+                "malformed" => spec.malformed = true,
+                "unknown-event" => spec.unknown_event = true,
+                _ => return Err(format!("unknown fault \"{name}\"")),
+            }
+            if let Some((k, _)) = params.first() {
+                return Err(unknown_param(k));
+            }
+        }
+        Ok(spec)
+    }
+
+    /// Whether any fault changes the stream itself (so the fast paths are off).
+    pub fn touches_stream(&self) -> bool {
+        self.close_after.is_some()
+            || self.stall.is_some()
+            || self.drip.is_some()
+            || self.malformed
+            || self.unknown_event
+    }
+
+    /// `self` with the faults of `other` added (other wins where both set one).
+    pub fn merged(mut self, other: &FaultSpec) -> Self {
+        self.status = other.status.or(self.status);
+        self.close_after = other.close_after.or(self.close_after);
+        self.stall = other.stall.or(self.stall);
+        self.drip = other.drip.or(self.drip);
+        self.malformed |= other.malformed;
+        self.unknown_event |= other.unknown_event;
+        self
+    }
+}
+
+/// The broken event of `malformed`: a `data:` line whose JSON never closes.
+pub const MALFORMED_EVENT: &[u8] = b"data: {\"type\":\"text\",\"delta\":\"broken\n\n";
+
+/// The event of `unknown-event`.
+pub fn unknown_event() -> serde_json::Value {
+    serde_json::json!({"type": "emulator_unknown", "detail": "an event type no client knows"})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_fault() {
+        let s = FaultSpec::parse(
+            "close-after=3, stall=2s;after=2, status=429;retry-after=2, drip=5ms;bytes=4, malformed, unknown-event",
+        )
+        .expect("valid");
+        assert_eq!(s.close_after, Some(3));
+        assert_eq!(s.stall, Some((Duration::from_secs(2), 2)));
+        assert_eq!(
+            s.status,
+            Some(StatusFault {
+                code: 429,
+                retry_after: Some(2),
+                times: None
+            })
+        );
+        assert_eq!(s.drip, Some((Duration::from_millis(5), 4)));
+        assert!(s.malformed && s.unknown_event && s.touches_stream());
+        let s = FaultSpec::parse("status=503;times=2").expect("valid");
+        assert_eq!(s.status.and_then(|f| f.times), Some(2));
+        assert!(!s.touches_stream());
+        assert_eq!(FaultSpec::parse("").expect("empty"), FaultSpec::default());
+    }
+
+    #[test]
+    fn explains_bad_specs() {
+        for (text, needle) in [
+            ("explode", "unknown fault"),
+            ("close-after", "needs =N"),
+            ("close-after=x", "whole number"),
+            ("stall=5", "duration"),
+            ("status=200", "4xx or 5xx"),
+            ("status=503;tries=2", "unknown parameter"),
+            ("malformed;x=1", "unknown parameter"),
+            ("drip=1ms;bytes", "needs a value"),
+        ] {
+            let e = FaultSpec::parse(text).expect_err(text);
+            assert!(e.contains(needle), "{text}: {e}");
+        }
+    }
+}
