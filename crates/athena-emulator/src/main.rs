@@ -1,19 +1,25 @@
-//! `athena-emulator --port N [--token-delay-ms MS]`: runs the emulator until Ctrl-C.
+//! `athena-emulator --port N [--scenario FILE] [--seed K] [--token-delay-ms MS]
+//! [--heartbeat-ms MS]`: runs the emulator until Ctrl-C.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use athena_emulator::{Emulator, EmulatorConfig};
+use athena_emulator::{Emulator, EmulatorConfig, ScenarioFile};
 
 /// Shown by `--help` and after a bad argument.
 const USAGE: &str = "\
-Usage: athena-emulator --port N [--token-delay-ms MS]
+Usage: athena-emulator --port N [--scenario FILE] [--seed K] [--token-delay-ms MS] [--heartbeat-ms MS]
 
-Serves the Athena API emulator on http://127.0.0.1:N until Ctrl-C.
+Serves the Athena API emulator on http://127.0.0.1:N until Ctrl-C. Fault injection
+(header X-Emulator-Fault) is on; see the crate README for the syntax.
 
 Options:
   --port N              TCP port on 127.0.0.1 (0 picks a free port)
-  --token-delay-ms MS   pause between text deltas of the demo agents (default 25)
+  --scenario FILE       JSON file defining more agents (see the README)
+  --seed K              seed of the pacing jitter (default: random)
+  --token-delay-ms MS   pause between text deltas of the scripted agents (default 25)
+  --heartbeat-ms MS     heartbeat interval while media generates (default 15000)
   -h, --help            print this help";
 
 /// Default pause between demo text deltas, in milliseconds.
@@ -24,14 +30,27 @@ const DEFAULT_TOKEN_DELAY_MS: u64 = 25;
 enum Command {
     /// Print the usage and exit.
     Help,
-    /// Serve on `port` with this token delay.
-    Run { port: u16, token_delay: Duration },
+    /// Serve with these options.
+    Run(Options),
+}
+
+/// Options of a run.
+#[derive(Debug, PartialEq, Eq)]
+struct Options {
+    port: u16,
+    token_delay: Duration,
+    scenario: Option<PathBuf>,
+    seed: Option<u64>,
+    heartbeat: Option<Duration>,
 }
 
 /// Parses the arguments after the program name; the error is a one-line reason.
 fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     let mut port = None;
     let mut delay_ms = DEFAULT_TOKEN_DELAY_MS;
+    let mut scenario = None;
+    let mut seed = None;
+    let mut heartbeat = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -59,33 +78,66 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
                     format!("--token-delay-ms: \"{v}\" is not a whole number of milliseconds")
                 })?;
             }
+            "--scenario" => scenario = Some(PathBuf::from(value("a file")?)),
+            "--seed" => {
+                let v = value("a whole number")?;
+                seed = Some(
+                    v.parse::<u64>()
+                        .map_err(|_| format!("--seed: \"{v}\" is not a whole number"))?,
+                );
+            }
+            "--heartbeat-ms" => {
+                let v = value("milliseconds")?;
+                let ms = v.parse::<u64>().ok().filter(|ms| *ms > 0).ok_or_else(|| {
+                    format!("--heartbeat-ms: \"{v}\" is not a positive number of milliseconds")
+                })?;
+                heartbeat = Some(Duration::from_millis(ms));
+            }
             _ => return Err(format!("unknown argument \"{arg}\"")),
         }
     }
     let port = port.ok_or("--port is required")?;
-    Ok(Command::Run {
+    Ok(Command::Run(Options {
         port,
         token_delay: Duration::from_millis(delay_ms),
-    })
+        scenario,
+        seed,
+        heartbeat,
+    }))
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (port, token_delay) = match parse_args(std::env::args().skip(1)) {
+    let options = match parse_args(std::env::args().skip(1)) {
         Ok(Command::Help) => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
         }
-        Ok(Command::Run { port, token_delay }) => (port, token_delay),
+        Ok(Command::Run(options)) => options,
         Err(reason) => {
             eprintln!("athena-emulator: {reason}\n\n{USAGE}");
             return ExitCode::from(2);
         }
     };
+    let scenario_agents = match &options.scenario {
+        Some(path) => match ScenarioFile::load(path) {
+            Ok(file) => file.agents,
+            Err(e) => {
+                eprintln!("athena-emulator: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => Vec::new(),
+    };
+    let port = options.port;
+    let defaults = EmulatorConfig::default();
     let config = EmulatorConfig {
         port,
-        token_delay,
-        ..EmulatorConfig::default()
+        token_delay: options.token_delay,
+        scenario_agents,
+        seed: options.seed,
+        heartbeat_interval: options.heartbeat.unwrap_or(defaults.heartbeat_interval),
+        ..defaults
     };
     let server = match Emulator::start(config).await {
         Ok(server) => server,
@@ -99,7 +151,7 @@ async fn main() -> ExitCode {
     println!("  X-Workspace-Id: {}", server.workspace_id());
     println!("  agents:");
     for agent in server.agents() {
-        println!("    {:<18} {}", agent.id, agent.description);
+        println!("    {:<20} {}", agent.id, agent.description);
     }
     println!("Press Ctrl-C to stop.");
     if let Err(e) = tokio::signal::ctrl_c().await {
@@ -119,19 +171,34 @@ mod tests {
 
     #[test]
     fn parses_port_and_delay() {
-        assert_eq!(
-            parse(&["--port", "8787"]),
-            Ok(Command::Run {
-                port: 8787,
-                token_delay: Duration::from_millis(25)
-            })
-        );
+        let run = |port, ms| Options {
+            port,
+            token_delay: Duration::from_millis(ms),
+            scenario: None,
+            seed: None,
+            heartbeat: None,
+        };
+        assert_eq!(parse(&["--port", "8787"]), Ok(Command::Run(run(8787, 25))));
         assert_eq!(
             parse(&["--token-delay-ms=0", "--port=0"]),
-            Ok(Command::Run {
-                port: 0,
-                token_delay: Duration::ZERO
-            })
+            Ok(Command::Run(run(0, 0)))
+        );
+        assert_eq!(
+            parse(&[
+                "--port",
+                "1",
+                "--scenario",
+                "s.json",
+                "--seed=7",
+                "--heartbeat-ms",
+                "50"
+            ]),
+            Ok(Command::Run(Options {
+                scenario: Some(PathBuf::from("s.json")),
+                seed: Some(7),
+                heartbeat: Some(Duration::from_millis(50)),
+                ..run(1, 25)
+            }))
         );
         assert_eq!(parse(&["--port", "1", "--help"]), Ok(Command::Help));
     }
@@ -147,6 +214,11 @@ mod tests {
                 "milliseconds",
             ),
             (&["--verbose"][..], "unknown argument \"--verbose\""),
+            (&["--port", "1", "--seed", "x"][..], "--seed"),
+            (
+                &["--port", "1", "--heartbeat-ms", "0"][..],
+                "--heartbeat-ms",
+            ),
         ] {
             let e = parse(args).expect_err(needle);
             assert!(e.contains(needle), "{e:?} should contain {needle:?}");

@@ -1,9 +1,17 @@
-//! Integration tests: a real emulator on a loopback port, driven with reqwest.
+//! Integration tests: a real emulator on a loopback port, driven with raw HTTP (reqwest).
 #![allow(clippy::unwrap_used)]
 
+mod agents;
 mod auth;
 mod bench;
+mod endpoints;
+mod faults;
+mod fuzz;
+mod idempotency;
 mod lifecycle;
 mod limits;
+mod scenario;
 mod stream;
 mod support;
+mod tools;
+mod uploads;

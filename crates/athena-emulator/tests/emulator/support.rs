@@ -63,3 +63,64 @@ pub async fn error_code(response: reqwest::Response) -> (u16, String, String) {
         .to_owned();
     (status, code, message)
 }
+
+/// An authenticated POST (key and workspace) of a JSON body to `path`.
+pub fn post(server: &EmulatorHandle, path: &str, body: &Value) -> reqwest::RequestBuilder {
+    client()
+        .post(format!("{}{path}", server.base_url()))
+        .header("X-API-Key", server.api_key())
+        .header("X-Workspace-Id", server.workspace_id())
+        .json(body)
+}
+
+/// Sends a stream request and returns (status, headers, events).
+pub async fn stream_events(
+    request: reqwest::RequestBuilder,
+) -> (u16, reqwest::header::HeaderMap, Vec<Value>) {
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.text().await.unwrap();
+    let events = if status == 200 {
+        parse_events(&body)
+    } else {
+        Vec::new()
+    };
+    (status, headers, events)
+}
+
+/// `X-Credits-Remaining` as a number.
+pub fn credits(headers: &reqwest::header::HeaderMap) -> u64 {
+    headers["x-credits-remaining"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// The current balance, read from a cheap authenticated call (preview-credits).
+pub async fn balance(server: &EmulatorHandle) -> u64 {
+    let response = post(
+        server,
+        "/agents/agent:demo-echo/preview-credits",
+        &serde_json::json!({"inputs": {}}),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 200);
+    credits(response.headers())
+}
+
+/// The events of one type.
+pub fn of_type<'a>(events: &'a [Value], kind: &str) -> Vec<&'a Value> {
+    events.iter().filter(|e| e["type"] == kind).collect()
+}
+
+/// Concatenated `text` deltas.
+pub fn text_of(events: &[Value]) -> String {
+    of_type(events, "text")
+        .iter()
+        .map(|e| e["delta"].as_str().unwrap())
+        .collect()
+}
