@@ -176,12 +176,27 @@ export type Usage = {
 	latencyMs: number,
 };
 
-/**  Which limit was broken. */
+/**
+ *  Which limit was broken (see `athena_api::ValidationRule` for what `limit` and
+ *  `actual` mean for each).
+ */
 export type ValidationRule = 
 /**  Missing or empty. */
 "required" | 
-/**  Longer than the limit. */
-"tooLong";
+/**  Longer than the limit, in characters. */
+"tooLong" | 
+/**  More items than the limit. */
+"tooMany" | 
+/**  Larger than the limit, in bytes. */
+"tooLarge" | 
+/**  Not of the required form. */
+"invalidFormat" | 
+/**  A value that must be unique appears twice. */
+"duplicate" | 
+/**  A file type the API does not accept. */
+"unsupportedType" | 
+/**  A file whose content contradicts its name. */
+"typeMismatch";
 
 /**  The active workspace, as the header shows it. */
 export type WorkspaceOverview = {

@@ -1,28 +1,84 @@
+//! The client: one configured HTTP stack, and the request plumbing every endpoint
+//! module shares (auth headers, retries, error and envelope decoding).
+//!
+//! The endpoints themselves live in one module per API group (`execute`, `batch`,
+//! `credits`, `tool_results`, `attachments`, `conversations`), each adding its methods
+//! to [`AthenaClient`].
+
 use std::sync::Arc;
+use std::time::Duration;
 
-use eventsource_client::{ClientBuilder, ReconnectOptions};
+use reqwest::header::{HeaderValue, RETRY_AFTER};
+use serde::de::DeserializeOwned;
 
-use crate::transport::ReqwestTransport;
-use crate::{ApiError, ClientConfig, ExecuteRequest, ExecutionStream};
+use crate::error::truncate;
+use crate::retry::{is_retryable_status, parse_retry_after};
+use crate::{ApiError, ClientConfig, ResponseMeta, ServerErrorBody};
+
+/// The largest error body read from a failed response.
+pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
 
 /// A client for one Athena workspace. Cheap to clone; clones share connections.
 #[derive(Debug, Clone)]
 pub struct AthenaClient {
-    config: Arc<ClientConfig>,
-    http: reqwest::Client,
+    pub(crate) config: Arc<ClientConfig>,
+    pub(crate) http: reqwest::Client,
+}
+
+/// A decoded success answer: the `data` of the `{"data": ...}` envelope, the status
+/// (some endpoints tell things apart by it, e.g. 201 vs 200) and the response headers
+/// every authenticated answer carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiResponse<T> {
+    /// The envelope's `data`.
+    pub data: T,
+    /// The HTTP status.
+    pub status: u16,
+    /// `X-Credits-Remaining`, `X-App-Version`, `X-Workspace-Id`.
+    pub meta: ResponseMeta,
+}
+
+/// How one call is sent: with or without retries, and for execute calls the
+/// idempotency key that turns a `409` into [`ApiError::IdempotencyConflict`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CallOptions<'a> {
+    pub(crate) retry: bool,
+    pub(crate) idempotency_key: Option<&'a str>,
+    /// A limit on waiting for the response head (streams use the idle timeout).
+    pub(crate) head_timeout: Option<Duration>,
+}
+
+impl CallOptions<'_> {
+    /// A call that may be retried and has no idempotency key.
+    pub(crate) const RETRY: CallOptions<'static> = CallOptions {
+        retry: true,
+        idempotency_key: None,
+        head_timeout: None,
+    };
+    /// A call sent once.
+    pub(crate) const ONCE: CallOptions<'static> = CallOptions {
+        retry: false,
+        idempotency_key: None,
+        head_timeout: None,
+    };
 }
 
 impl AthenaClient {
-    /// Builds the HTTP stack: connect timeout from the config, system proxy settings
-    /// and the OS trust store (reqwest's rustls with the platform verifier), and no
-    /// redirects (a redirected POST could re-send an execution).
+    /// Builds the HTTP stack: connect timeout from the config; the system proxy
+    /// settings (reqwest `system-proxy`: `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`, and
+    /// the OS settings on macOS/Windows) and the OS trust store (reqwest's rustls with
+    /// the platform verifier); no redirects (a redirected POST could re-send an
+    /// execution).
+    ///
+    /// # Errors
+    /// [`ApiError::Transport`] when the TLS or proxy set-up fails.
     pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("athena-desktop/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| ApiError::Transport(e.to_string()))?;
+            .map_err(|e| ApiError::Transport(describe(&e)))?;
         Ok(Self {
             config: Arc::new(config),
             http,
@@ -34,68 +90,208 @@ impl AthenaClient {
         &self.config
     }
 
-    /// Starts a streaming execution: `POST /agents/{agent_id}/execute/stream`.
-    ///
-    /// The request is validated first ([`ApiError::Validation`], nothing sent). The
-    /// `idempotency_key` identifies the user action: pass the same key when the same
-    /// action is tried again; `None` generates one (see
-    /// [`ExecutionStream::idempotency_key`]). The SSE layer never reconnects: a POST
-    /// that starts an execution must not be re-sent behind the caller's back.
-    pub fn execute_stream(
-        &self,
-        agent_id: &str,
-        request: &ExecuteRequest,
-        idempotency_key: Option<String>,
-    ) -> Result<ExecutionStream, ApiError> {
-        request.validate()?;
-        let body = serde_json::to_string(request).map_err(|e| ApiError::Decode {
-            path: String::new(),
-            message: e.to_string(),
-            raw: String::new(),
-        })?;
-        let idempotency_key = idempotency_key.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        let url = format!(
-            "{}/agents/{}/execute/stream",
-            self.config.base_url,
-            encode_path_segment(agent_id)
-        );
-        let invalid =
-            |e: eventsource_client::Error| ApiError::Transport(format!("invalid request: {e}"));
-        let sse = ClientBuilder::for_url(&url)
-            .map_err(invalid)?
-            .method("POST".into())
-            .body(body)
-            .header("content-type", "application/json")
-            .map_err(invalid)?
-            .header("accept", "text/event-stream")
-            .map_err(invalid)?
-            .header("x-api-key", self.config.api_key.expose())
-            .map_err(invalid)?
+    /// `base_url` + the path built from literal parts and percent-encoded ids.
+    pub(crate) fn url(&self, parts: &[PathPart<'_>]) -> String {
+        let mut url = self.config.base_url.clone();
+        for part in parts {
+            match part {
+                PathPart::Lit(text) => url.push_str(text),
+                PathPart::Id(id) => url.push_str(&encode_path_segment(id)),
+            }
+        }
+        url
+    }
+
+    /// A request with the auth headers every call carries. The key's header value is
+    /// marked sensitive so no `Debug` print of the request shows it.
+    pub(crate) fn request(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
+        let mut key = HeaderValue::from_str(self.config.api_key.expose())
+            .unwrap_or_else(|_| HeaderValue::from_static(""));
+        key.set_sensitive(true);
+        self.http
+            .request(method, url)
+            .header("x-api-key", key)
             .header("x-workspace-id", &self.config.workspace_id)
-            .map_err(invalid)?
-            .header("idempotency-key", &idempotency_key)
-            .map_err(invalid)?
-            .reconnect(
-                ReconnectOptions::reconnect(false)
-                    .retry_initial(false)
-                    .build(),
-            )
-            .redirect_limit(0)
-            .build_with_transport(ReqwestTransport {
-                http: self.http.clone(),
-                max_event_bytes: self.config.max_event_bytes,
-            });
-        Ok(ExecutionStream::new(
-            eventsource_client::Client::stream(&sse),
-            self.config.idle_stream_timeout,
-            idempotency_key,
-        ))
+    }
+
+    /// Sends a request built by `build` (called again for each attempt), retrying as
+    /// the contract says, and returns the first success response.
+    ///
+    /// # Errors
+    /// [`ApiError::Http`] for a non-success answer, [`ApiError::IdempotencyConflict`]
+    /// for a 409 to a call with a key, [`ApiError::RetryAfterTooLong`],
+    /// [`ApiError::Transport`], [`ApiError::Timeout`] (head timeout).
+    pub(crate) async fn send(
+        &self,
+        options: CallOptions<'_>,
+        build: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, ApiError> {
+        let policy = &self.config.retry;
+        let max_attempts = if options.retry {
+            policy.max_attempts.max(1)
+        } else {
+            1
+        };
+        let mut attempt = 1;
+        loop {
+            let sent = build().send();
+            let outcome = match options.head_timeout {
+                Some(limit) => match tokio::time::timeout(limit, sent).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => {
+                        return Err(ApiError::Timeout {
+                            seconds: limit.as_secs(),
+                        });
+                    }
+                },
+                None => sent.await,
+            };
+            let wait = match outcome {
+                Ok(response) if response.status().is_success() => return Ok(response),
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    if status == 409
+                        && let Some(key) = options.idempotency_key
+                    {
+                        let meta = ResponseMeta::from_headers(response.headers());
+                        let (body, _) = read_error_body(response).await;
+                        tracing::debug!(status, attempt, "idempotency conflict");
+                        return Err(ApiError::IdempotencyConflict {
+                            idempotency_key: key.to_owned(),
+                            body,
+                            meta: Box::new(meta),
+                        });
+                    }
+                    let retry_after = response
+                        .headers()
+                        .get(RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| parse_retry_after(v, self.config.sleeper.now()));
+                    let retryable = is_retryable_status(status);
+                    if let Some(asked) = retry_after
+                        && retryable
+                        && options.retry
+                        && asked > policy.max_retry_after
+                    {
+                        let (body, _) = read_error_body(response).await;
+                        tracing::debug!(status, attempt, "retry-after too long, giving up");
+                        return Err(ApiError::RetryAfterTooLong {
+                            requested_secs: asked.as_secs(),
+                            max_secs: policy.max_retry_after.as_secs(),
+                            status,
+                            body,
+                        });
+                    }
+                    if !(retryable && attempt < max_attempts) {
+                        tracing::debug!(status, attempt, "request failed");
+                        return Err(http_error(response).await);
+                    }
+                    tracing::debug!(status, attempt, "retryable status");
+                    retry_after.unwrap_or_else(|| policy.backoff(attempt))
+                }
+                Err(err) if is_retryable_transport(&err) && attempt < max_attempts => {
+                    tracing::debug!(attempt, error = %describe(&err), "retryable transport failure");
+                    policy.backoff(attempt)
+                }
+                Err(err) => {
+                    tracing::debug!(attempt, error = %describe(&err), "transport failure");
+                    return Err(ApiError::Transport(describe(&err)));
+                }
+            };
+            self.config.sleeper.sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// Sends with [`Self::send`] and decodes the `{"data": ...}` envelope.
+    pub(crate) async fn send_json<T: DeserializeOwned>(
+        &self,
+        options: CallOptions<'_>,
+        build: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<ApiResponse<T>, ApiError> {
+        let response = self.send(options, build).await?;
+        read_envelope(response).await
     }
 }
 
-/// Percent-encodes everything but unreserved characters and `:` (agent ids look like
+/// One piece of a URL path.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum PathPart<'a> {
+    /// Written as is.
+    Lit(&'a str),
+    /// An id from the caller or the server: percent-encoded.
+    Id(&'a str),
+}
+
+/// Decodes a success response's `{"data": ...}` envelope.
+pub(crate) async fn read_envelope<T: DeserializeOwned>(
+    response: reqwest::Response,
+) -> Result<ApiResponse<T>, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Envelope<T> {
+        data: T,
+    }
+    let status = response.status().as_u16();
+    let meta = ResponseMeta::from_headers(response.headers());
+    let text = response
+        .text()
+        .await
+        .map_err(|e| ApiError::Transport(describe(&e)))?;
+    let envelope: Envelope<T> = crate::events::parse(&text)?;
+    Ok(ApiResponse {
+        data: envelope.data,
+        status,
+        meta,
+    })
+}
+
+/// Reads at most [`MAX_ERROR_BODY`] bytes of an error body.
+pub(crate) async fn read_error_body(mut response: reqwest::Response) -> (ServerErrorBody, String) {
+    let mut bytes = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() >= MAX_ERROR_BODY {
+            break;
+        }
+    }
+    let raw = String::from_utf8_lossy(&bytes);
+    (ServerErrorBody::parse(&raw), truncate(&raw, 4096))
+}
+
+/// A non-success response as [`ApiError::Http`].
+pub(crate) async fn http_error(response: reqwest::Response) -> ApiError {
+    let status = response.status().as_u16();
+    let meta = ResponseMeta::from_headers(response.headers());
+    let (body, raw) = read_error_body(response).await;
+    ApiError::Http {
+        status,
+        body,
+        raw,
+        meta: Box::new(meta),
+    }
+}
+
+/// Connection failures before any response: the request may be sent again (with the
+/// same idempotency key, an execute cannot run twice).
+fn is_retryable_transport(err: &reqwest::Error) -> bool {
+    !err.is_builder() && !err.is_redirect() && !err.is_body() && !err.is_decode()
+}
+
+/// A reqwest error with its causes, as one line.
+pub(crate) fn describe(err: &reqwest::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// Percent-encodes everything but unreserved characters and `:` (ids look like
 /// `agent:abc`), so an id can never add path segments or a query.
-fn encode_path_segment(segment: &str) -> String {
+pub(crate) fn encode_path_segment(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     for byte in segment.bytes() {
         match byte {

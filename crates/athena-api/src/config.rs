@@ -1,8 +1,16 @@
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::ApiKey;
+use crate::retry::{RetryPolicy, Sleeper, TokioSleeper};
 
 /// Where and how to reach one Athena workspace.
+///
+/// Network settings not listed here come from the system: reqwest's `system-proxy`
+/// feature honours `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY` (and the macOS and
+/// Windows proxy settings), and its `rustls` feature verifies certificates with the
+/// platform verifier, i.e. the OS trust store, so that corporate TLS inspection
+/// certificates installed on the machine are trusted.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
     /// Base URL without a trailing slash, e.g. `https://athena-dev-api.leanscale.com`.
@@ -19,6 +27,10 @@ pub struct ClientConfig {
     /// The largest single SSE event accepted; a larger one ends the stream with
     /// [`crate::ApiError::EventTooLarge`] instead of growing memory without bound.
     pub max_event_bytes: usize,
+    /// Which failures are retried, how often and how patiently.
+    pub retry: RetryPolicy,
+    /// The clock retries wait on; tests inject one that does not sleep.
+    pub sleeper: Arc<dyn Sleeper>,
 }
 
 impl ClientConfig {
@@ -39,6 +51,8 @@ impl ClientConfig {
             connect_timeout: Duration::from_secs(10),
             idle_stream_timeout: Duration::from_secs(60),
             max_event_bytes: 4 * 1024 * 1024,
+            retry: RetryPolicy::default(),
+            sleeper: Arc::new(TokioSleeper),
         }
     }
 }

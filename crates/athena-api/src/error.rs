@@ -29,7 +29,7 @@ pub enum ApiError {
         /// The body as received (truncated to 4 KiB), for diagnostics.
         raw: String,
         /// The headers every authenticated response carries.
-        meta: ResponseMeta,
+        meta: Box<ResponseMeta>,
     },
     /// The server's JSON did not have the documented shape.
     #[error("could not read the server's answer at {path}: {message}")]
@@ -40,6 +40,52 @@ pub enum ApiError {
         message: String,
         /// The text that failed (truncated to 4 KiB).
         raw: String,
+    },
+    /// `409 Conflict` on an execute call: this `Idempotency-Key` was already used, so the
+    /// action already reached the server (by an earlier attempt). Final: never retried,
+    /// and the caller must not retry with a new key on its own.
+    #[error("the server has already received this action (idempotency key reused)")]
+    IdempotencyConflict {
+        /// The key that was refused.
+        idempotency_key: String,
+        /// The error body, parsed.
+        body: ServerErrorBody,
+        /// The headers every authenticated response carries.
+        meta: Box<ResponseMeta>,
+    },
+    /// The server asked (`429` + `Retry-After`) to wait longer than
+    /// [`crate::RetryPolicy::max_retry_after`]; the call was given up.
+    #[error("the server asked to wait {requested_secs} s, more than the {max_secs} s allowed")]
+    RetryAfterTooLong {
+        /// The wait the server asked for, in seconds.
+        requested_secs: u64,
+        /// The configured maximum, in seconds.
+        max_secs: u64,
+        /// The HTTP status that carried it (429, or 503).
+        status: u16,
+        /// The error body, parsed.
+        body: ServerErrorBody,
+    },
+    /// A success status whose body is not of the expected type, e.g. a `200` HTML page
+    /// from a proxy in answer to a stream request: an error, not an empty stream.
+    #[error("the server answered HTTP {status} with {content_type:?} instead of {expected}")]
+    UnexpectedContentType {
+        /// The HTTP status.
+        status: u16,
+        /// The `Content-Type` received (empty when absent).
+        content_type: String,
+        /// What was expected (`text/event-stream`, `application/json`).
+        expected: &'static str,
+        /// The start of the body (at most 4 KiB).
+        raw: String,
+    },
+    /// A local file to upload could not be read.
+    #[error("could not read {path}: {message}")]
+    File {
+        /// The file's path.
+        path: String,
+        /// What went wrong.
+        message: String,
     },
     /// One SSE event was larger than [`crate::ClientConfig::max_event_bytes`].
     #[error("an event larger than {limit} bytes was refused")]

@@ -5,6 +5,8 @@
 //! of the contract's table. An event type this client does not know is kept as
 //! [`ExecutionEvent::Unknown`], never dropped.
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -221,24 +223,55 @@ impl<'de> Deserialize<'de> for ExecutionStatus {
 /// [`ExecutionEvent::Unknown`]; a known type with a malformed payload is
 /// [`ApiError::Decode`].
 pub fn decode_event(sse_event_type: &str, data: &str) -> Result<ExecutionEvent, ApiError> {
+    let name = event_type(sse_event_type, data)?;
+    decode_typed(&name, data)
+}
+
+/// The event's type: the JSON `type` field, else a non-default SSE `event:` line.
+pub(crate) fn event_type<'a>(
+    sse_event_type: &'a str,
+    data: &'a str,
+) -> Result<Cow<'a, str>, ApiError> {
     #[derive(Deserialize)]
     struct Tag<'a> {
         #[serde(rename = "type", borrow, default)]
-        event_type: Option<std::borrow::Cow<'a, str>>,
+        event_type: Option<Cow<'a, str>>,
     }
     let tag: Tag<'_> = parse(data)?;
-    let event_type = match &tag.event_type {
-        Some(t) => t.as_ref(),
-        None if sse_event_type != "message" && !sse_event_type.is_empty() => sse_event_type,
-        None => {
-            return Err(ApiError::Decode {
-                path: ".type".into(),
-                message: "the event has no type".into(),
-                raw: truncate(data, 4096),
-            });
+    match tag.event_type {
+        Some(t) => Ok(t),
+        None if sse_event_type != "message" && !sse_event_type.is_empty() => {
+            Ok(Cow::Borrowed(sse_event_type))
         }
-    };
-    decode_typed(event_type, data)
+        None => Err(ApiError::Decode {
+            path: ".type".into(),
+            message: "the event has no type".into(),
+            raw: truncate(data, 4096),
+        }),
+    }
+}
+
+/// Parses a whole recorded SSE stream, fed in chunks of `chunk_size` bytes (any size
+/// gives the same result), into execution events: the same parser and decoder the
+/// live stream uses, without the network. The fuzz target, the corpus replay test and
+/// the benchmark call this.
+///
+/// A partial last event is dropped. Parsing stops at the first event larger than
+/// `max_event_bytes`, which ends the list as [`ApiError::EventTooLarge`].
+pub fn decode_sse_bytes(
+    bytes: &[u8],
+    chunk_size: usize,
+    max_event_bytes: usize,
+) -> Vec<Result<ExecutionEvent, ApiError>> {
+    let mut parser = crate::sse::SseParser::new(max_event_bytes);
+    let mut events = Vec::new();
+    for chunk in bytes.chunks(chunk_size.max(1)) {
+        if let Err(err) = parser.feed(chunk, |t, d| events.push(decode_event(t, d))) {
+            events.push(Err(ApiError::EventTooLarge { limit: err.limit }));
+            break;
+        }
+    }
+    events
 }
 
 fn decode_typed(event_type: &str, data: &str) -> Result<ExecutionEvent, ApiError> {

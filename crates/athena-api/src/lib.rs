@@ -4,26 +4,48 @@
 //! or of the UI: it turns requests into HTTP calls and SSE byte streams into typed
 //! [`ExecutionEvent`]s, and every failure into an [`ApiError`] a caller can match.
 //!
-//! The contract it implements is `shared/athena-api.md`; every `[assumed]` line of
-//! that contract that shapes the wire format lives in [`events`] or [`error`].
+//! The contract it implements is `shared/athena-api.md`. One module per API group:
+//! [`execute`] (sync and stream), [`batch`], [`credits`], [`tool_results`],
+//! [`attachments`], [`conversations`]; the wire assumptions (`[assumed]` lines of the
+//! contract) live in [`events`], [`batch`], [`error`] and [`retry`].
+//!
+//! Behaviour under faults: calls are retried with exponential backoff and jitter on
+//! connection failures before any response, 408, 429 (honouring `Retry-After`), 500,
+//! 502, 503 and 504 only ([`RetryPolicy`]); execute calls carry one `Idempotency-Key`
+//! reused by every retry, and a `409` is [`ApiError::IdempotencyConflict`]. A stream is
+//! retried only before it started, never after.
 
-mod api_key;
+pub mod api_key;
+pub mod attachments;
+pub mod batch;
 mod client;
 mod config;
+pub mod conversations;
+pub mod credits;
 pub mod error;
 pub mod events;
 pub mod execute;
 mod response_meta;
+pub mod retry;
+pub mod sse;
 mod stream;
-mod transport;
+pub mod tool_results;
 pub mod validation;
 
 pub use api_key::ApiKey;
-pub use client::AthenaClient;
+pub use attachments::{UploadProgress, UploadedFile};
+pub use batch::{BatchEvent, BatchItem, BatchRequest, BatchStream};
+pub use client::{ApiResponse, AthenaClient};
 pub use config::ClientConfig;
+pub use conversations::{Conversation, Feedback};
+pub use credits::{CreditsPreview, PreviewCreditsRequest};
 pub use error::{ApiError, ServerErrorBody};
-pub use events::{ExecutionEvent, ExecutionOutput, ExecutionStatus, FinalEvent, Usage};
-pub use execute::ExecuteRequest;
+pub use events::{
+    ExecutionEvent, ExecutionOutput, ExecutionStatus, FinalEvent, Usage, decode_sse_bytes,
+};
+pub use execute::{AttachmentRef, ClientTool, ExecuteRequest, ExecutionResult};
 pub use response_meta::ResponseMeta;
+pub use retry::{RetryPolicy, Sleeper};
 pub use stream::ExecutionStream;
+pub use tool_results::{ToolResultRequest, ToolResultResponse};
 pub use validation::{ValidationError, ValidationRule};

@@ -1,27 +1,171 @@
+//! Streams of SSE events: the connection (with retries before it starts), the parser,
+//! the idle timeout, and the contract's end-of-stream rules.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
-use eventsource_client::{BoxStream, SSE};
+use bytes::Bytes;
 use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
 
+use crate::client::describe;
 use crate::error::truncate;
 use crate::events::decode_event;
-use crate::transport::EventTooLarge;
-use crate::{ApiError, ExecutionEvent, ResponseMeta, ServerErrorBody};
+use crate::sse::SseParser;
+use crate::{ApiError, ExecutionEvent, ResponseMeta};
 
-/// The largest error body read from a failed response.
-const MAX_ERROR_BODY: usize = 64 * 1024;
+/// The future that opens a stream: sends the request (retrying before any response)
+/// and checks that the answer is an event stream.
+pub(crate) type Connect =
+    Pin<Box<dyn Future<Output = Result<reqwest::Response, ApiError>> + Send + 'static>>;
+
+/// Decodes one SSE event (`event_type`, `data`) into a typed event.
+pub(crate) type Decoder<T> = fn(&str, &str) -> Result<T, ApiError>;
+
+/// What the source produced next.
+pub(crate) enum Step<T> {
+    /// A decoded event (or its decode error; the stream goes on).
+    Event(Result<T, ApiError>),
+    /// The stream never started: HTTP error, transport failure, timeout.
+    NotStarted(ApiError),
+    /// The stream had started and then stopped: end of file, reset or idle timeout.
+    Stopped(String),
+    /// One event exceeded the size limit.
+    TooLarge(ApiError),
+}
+
+enum State {
+    Connecting(Connect),
+    Open(BoxStream<'static, reqwest::Result<Bytes>>),
+    Closed,
+}
+
+/// A connection plus parser, producing typed events in order.
+pub(crate) struct EventSource<T> {
+    state: State,
+    parser: SseParser,
+    decode: Decoder<T>,
+    idle_timeout: Duration,
+    queue: VecDeque<Result<T, ApiError>>,
+    failure: Option<ApiError>,
+    pub(crate) meta: Option<ResponseMeta>,
+}
+
+impl<T> EventSource<T> {
+    pub(crate) fn new(
+        connect: Connect,
+        decode: Decoder<T>,
+        idle_timeout: Duration,
+        max_event_bytes: usize,
+    ) -> Self {
+        Self {
+            state: State::Connecting(connect),
+            parser: SseParser::new(max_event_bytes),
+            decode,
+            idle_timeout,
+            queue: VecDeque::new(),
+            failure: None,
+            meta: None,
+        }
+    }
+
+    /// The next step; after `NotStarted`, `Stopped` or `TooLarge` the source is closed
+    /// and returns `Stopped` again.
+    pub(crate) async fn next(&mut self) -> Step<T> {
+        loop {
+            if let Some(event) = self.queue.pop_front() {
+                return Step::Event(event);
+            }
+            if let Some(err) = self.failure.take() {
+                return Step::TooLarge(err);
+            }
+            match &mut self.state {
+                State::Closed => return Step::Stopped("the stream is closed".into()),
+                State::Connecting(connect) => match connect.await {
+                    Ok(response) => {
+                        self.meta = Some(ResponseMeta::from_headers(response.headers()));
+                        self.state = State::Open(response.bytes_stream().boxed());
+                    }
+                    Err(err) => {
+                        self.state = State::Closed;
+                        return Step::NotStarted(err);
+                    }
+                },
+                State::Open(body) => {
+                    let chunk = match tokio::time::timeout(self.idle_timeout, body.next()).await {
+                        Ok(Some(Ok(chunk))) => chunk,
+                        Ok(Some(Err(err))) => return self.stop(describe(&err)),
+                        Ok(None) => return self.stop("the connection closed".into()),
+                        Err(_) => {
+                            let cause =
+                                format!("nothing arrived for {} s", self.idle_timeout.as_secs());
+                            return self.stop(cause);
+                        }
+                    };
+                    let (queue, decode) = (&mut self.queue, self.decode);
+                    if let Err(too_large) = self
+                        .parser
+                        .feed(&chunk, |t, d| queue.push_back(decode(t, d)))
+                    {
+                        // Events completed before the oversized one are delivered first.
+                        self.state = State::Closed;
+                        self.failure = Some(ApiError::EventTooLarge {
+                            limit: too_large.limit,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    fn stop(&mut self, cause: String) -> Step<T> {
+        // Dropping the body closes the connection; a partial event is dropped.
+        self.state = State::Closed;
+        Step::Stopped(cause)
+    }
+}
+
+/// Checks that a success answer is `text/event-stream`.
+///
+/// # Errors
+/// [`ApiError::UnexpectedContentType`] with the start of the body otherwise.
+pub(crate) async fn expect_event_stream(
+    response: reqwest::Response,
+) -> Result<reqwest::Response, ApiError> {
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if essence.eq_ignore_ascii_case("text/event-stream") {
+        return Ok(response);
+    }
+    let status = response.status().as_u16();
+    let (_, raw) = crate::client::read_error_body(response).await;
+    Err(ApiError::UnexpectedContentType {
+        status,
+        content_type,
+        expected: "text/event-stream",
+        raw: truncate(&raw, 4096),
+    })
+}
 
 /// The events of one streaming execution, in order.
 ///
 /// It ends as the contract's "End of stream" says: after `final` or `error` (end of
-/// file there is normal), or with [`ApiError::StreamEndedEarly`] when the connection
-/// ends, breaks or goes idle before them. A suspended execution ends with `final` of
-/// status `awaiting_client_tool`. Dropping it closes the HTTP request at once.
+/// file there is normal; nothing after them is read), or with
+/// [`ApiError::StreamEndedEarly`] (carrying the execution id) when the connection ends,
+/// breaks or goes idle before them; a partial last event is dropped. A suspended
+/// execution ends with `final` of status `awaiting_client_tool`. Retries happen only
+/// before the stream started; once it started it is never re-sent. Dropping the stream
+/// closes the HTTP request at once, even when the server is idle.
 pub struct ExecutionStream {
-    sse: BoxStream<eventsource_client::Result<SSE>>,
-    idle_timeout: Duration,
+    source: EventSource<ExecutionEvent>,
     idempotency_key: String,
-    meta: Option<ResponseMeta>,
     execution_id: Option<String>,
     done: bool,
 }
@@ -37,28 +181,28 @@ impl std::fmt::Debug for ExecutionStream {
 
 impl ExecutionStream {
     pub(crate) fn new(
-        sse: BoxStream<eventsource_client::Result<SSE>>,
+        connect: Connect,
         idle_timeout: Duration,
+        max_event_bytes: usize,
         idempotency_key: String,
     ) -> Self {
         Self {
-            sse,
-            idle_timeout,
+            source: EventSource::new(connect, decode_event, idle_timeout, max_event_bytes),
             idempotency_key,
-            meta: None,
             execution_id: None,
             done: false,
         }
     }
 
-    /// The `Idempotency-Key` this execution was sent with.
+    /// The `Idempotency-Key` this execution was sent with (empty for a resumed stream,
+    /// which is not an execute call).
     pub fn idempotency_key(&self) -> &str {
         &self.idempotency_key
     }
 
     /// The response headers, once the server has answered.
     pub fn meta(&self) -> Option<&ResponseMeta> {
-        self.meta.as_ref()
+        self.source.meta.as_ref()
     }
 
     /// The server's execution id, once `start` has arrived.
@@ -69,120 +213,31 @@ impl ExecutionStream {
     /// The next event; `None` once the stream has ended. After an error item that
     /// ends the stream (anything but [`ApiError::Decode`]), the next call is `None`.
     pub async fn next(&mut self) -> Option<Result<ExecutionEvent, ApiError>> {
-        while !self.done {
-            let item = match tokio::time::timeout(self.idle_timeout, self.sse.next()).await {
-                Ok(Some(item)) => item,
-                Ok(None) => return self.end_early("the connection closed"),
-                Err(_) if self.meta.is_none() => {
-                    self.done = true;
-                    return Some(Err(ApiError::Timeout {
-                        seconds: self.idle_timeout.as_secs(),
-                    }));
-                }
-                Err(_) => {
-                    let cause = format!("nothing arrived for {} s", self.idle_timeout.as_secs());
-                    return self.end_early(&cause);
-                }
-            };
-            match item {
-                Ok(SSE::Connected(details)) => {
-                    let response = details.response();
-                    self.meta = Some(meta_of(response));
-                }
-                Ok(SSE::Comment(_)) => {}
-                Ok(SSE::Event(event)) => {
-                    let decoded = decode_event(&event.event_type, &event.data);
-                    match &decoded {
-                        Ok(ExecutionEvent::Start { execution_id }) => {
-                            self.execution_id = Some(execution_id.clone());
-                        }
-                        Ok(e) if e.is_terminal() => self.done = true,
-                        _ => {}
+        if self.done {
+            return None;
+        }
+        match self.source.next().await {
+            Step::Event(event) => {
+                match &event {
+                    Ok(ExecutionEvent::Start { execution_id }) => {
+                        self.execution_id = Some(execution_id.clone());
                     }
-                    return Some(decoded);
+                    Ok(e) if e.is_terminal() => self.done = true,
+                    _ => {}
                 }
-                Err(eventsource_client::Error::UnexpectedResponse(response, body)) => {
-                    self.done = true;
-                    return Some(Err(http_error(&response, body.into_stream()).await));
-                }
-                Err(eventsource_client::Error::Transport(err)) if self.meta.is_none() => {
-                    self.done = true;
-                    return Some(Err(ApiError::Transport(describe(&err))));
-                }
-                Err(eventsource_client::Error::Transport(err))
-                    if err.inner().downcast_ref::<EventTooLarge>().is_some() =>
-                {
-                    self.done = true;
-                    let limit = err
-                        .inner()
-                        .downcast_ref::<EventTooLarge>()
-                        .map_or(0, |e| e.limit);
-                    return Some(Err(ApiError::EventTooLarge { limit }));
-                }
-                Err(eventsource_client::Error::Eof | eventsource_client::Error::UnexpectedEof) => {
-                    return self.end_early("the connection closed");
-                }
-                Err(other) => {
-                    let cause = match &other {
-                        eventsource_client::Error::Transport(err) => describe(err),
-                        other => other.to_string(),
-                    };
-                    return self.end_early(&cause);
-                }
+                Some(event)
+            }
+            Step::NotStarted(err) | Step::TooLarge(err) => {
+                self.done = true;
+                Some(Err(err))
+            }
+            Step::Stopped(cause) => {
+                self.done = true;
+                Some(Err(ApiError::StreamEndedEarly {
+                    execution_id: self.execution_id.clone(),
+                    cause,
+                }))
             }
         }
-        None
     }
-
-    fn end_early(&mut self, cause: &str) -> Option<Result<ExecutionEvent, ApiError>> {
-        self.done = true;
-        Some(Err(ApiError::StreamEndedEarly {
-            execution_id: self.execution_id.clone(),
-            cause: cause.to_owned(),
-        }))
-    }
-}
-
-fn meta_of(response: &eventsource_client::Response) -> ResponseMeta {
-    let mut headers = http::HeaderMap::new();
-    for name in ["x-credits-remaining", "x-app-version", "x-workspace-id"] {
-        if let Ok(Some(value)) = response.get_header_value(name)
-            && let Ok(value) = http::HeaderValue::from_str(value)
-        {
-            headers.insert(name, value);
-        }
-    }
-    ResponseMeta::from_headers(&headers)
-}
-
-async fn http_error(
-    response: &eventsource_client::Response,
-    mut stream: launchdarkly_sdk_transport::ByteStream,
-) -> ApiError {
-    let mut bytes = Vec::new();
-    while let Some(Ok(chunk)) = stream.next().await {
-        bytes.extend_from_slice(&chunk);
-        if bytes.len() >= MAX_ERROR_BODY {
-            break;
-        }
-    }
-    let raw = String::from_utf8_lossy(&bytes);
-    ApiError::Http {
-        status: response.status(),
-        body: ServerErrorBody::parse(&raw),
-        raw: truncate(&raw, 4096),
-        meta: meta_of(response),
-    }
-}
-
-/// The transport error with its causes, as one line.
-fn describe(err: &launchdarkly_sdk_transport::TransportError) -> String {
-    let mut text = err.inner().to_string();
-    let mut source = std::error::Error::source(err.inner());
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

@@ -56,10 +56,23 @@ impl From<ApiError> for ExecutionError {
                 server_code: body.code,
                 server_message: body.message,
             },
+            ApiError::IdempotencyConflict { body, .. } => Self::Http {
+                status: 409,
+                server_code: body.code,
+                server_message: body.message,
+            },
+            ApiError::RetryAfterTooLong { status, body, .. } => Self::Http {
+                status,
+                server_code: body.code,
+                server_message: body.message,
+            },
             ApiError::StreamEndedEarly { execution_id, .. } => {
                 Self::StreamEndedEarly { execution_id }
             }
-            ApiError::Decode { .. } | ApiError::EventTooLarge { .. } => Self::Internal,
+            ApiError::Decode { .. }
+            | ApiError::EventTooLarge { .. }
+            | ApiError::UnexpectedContentType { .. }
+            | ApiError::File { .. } => Self::Internal,
         }
     }
 }

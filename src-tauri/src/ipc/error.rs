@@ -57,14 +57,27 @@ pub enum AppError {
     Internal,
 }
 
-/// Which limit was broken.
+/// Which limit was broken (see `athena_api::ValidationRule` for what `limit` and
+/// `actual` mean for each).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub enum ValidationRule {
     /// Missing or empty.
     Required,
-    /// Longer than the limit.
+    /// Longer than the limit, in characters.
     TooLong,
+    /// More items than the limit.
+    TooMany,
+    /// Larger than the limit, in bytes.
+    TooLarge,
+    /// Not of the required form.
+    InvalidFormat,
+    /// A value that must be unique appears twice.
+    Duplicate,
+    /// A file type the API does not accept.
+    UnsupportedType,
+    /// A file whose content contradicts its name.
+    TypeMismatch,
 }
 
 impl From<athena_api::ValidationError> for AppError {
@@ -74,6 +87,12 @@ impl From<athena_api::ValidationError> for AppError {
             rule: match err.rule {
                 athena_api::ValidationRule::Required => ValidationRule::Required,
                 athena_api::ValidationRule::TooLong => ValidationRule::TooLong,
+                athena_api::ValidationRule::TooMany => ValidationRule::TooMany,
+                athena_api::ValidationRule::TooLarge => ValidationRule::TooLarge,
+                athena_api::ValidationRule::InvalidFormat => ValidationRule::InvalidFormat,
+                athena_api::ValidationRule::Duplicate => ValidationRule::Duplicate,
+                athena_api::ValidationRule::UnsupportedType => ValidationRule::UnsupportedType,
+                athena_api::ValidationRule::TypeMismatch => ValidationRule::TypeMismatch,
             },
             limit: number(err.limit),
             actual: number(err.actual),
