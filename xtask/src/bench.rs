@@ -7,7 +7,10 @@ use std::process::Stdio;
 use crate::{Result, process, setup};
 
 /// Each benchmark: the cargo arguments that run it.
-const BENCHMARKS: &[&[&str]] = &[&["bench", "--bench", "stream_to_event"]];
+const BENCHMARKS: &[&[&str]] = &[
+    &["bench", "--bench", "stream_to_event"],
+    &["bench", "-p", "athena-emulator", "--bench", "load"],
+];
 
 pub fn bench() -> Result {
     setup::build_ui_dist_if_missing()?;
