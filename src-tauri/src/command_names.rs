@@ -7,4 +7,5 @@
     "chat_snapshot",
     "execution_snapshot",
     "report_ready",
+    "open_link",
 ]

@@ -2,6 +2,9 @@
 
 use tauri::State;
 
+use athena_core::links::LinkOutcome;
+
+use crate::LinkHandlers;
 use crate::ipc::{AppError, ChatSnapshot, ExecutionSnapshot, WorkspaceOverview};
 use crate::readiness::{READY_LINE, Readiness};
 use crate::state::AppState;
@@ -61,4 +64,19 @@ pub fn report_ready(readiness: State<'_, Readiness>) {
         println!("{READY_LINE}");
         tracing::info!("first screen ready");
     }
+}
+
+/// Opens a link from the chat in the system browser: only http(s), only after the user
+/// said yes in a native dialog that shows the whole address. Returns whether it opened.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_link(links: State<'_, LinkHandlers>, url: String) -> Result<bool, AppError> {
+    let links = links.inner().clone();
+    // The dialog blocks until answered: keep it off the async workers.
+    let outcome = tauri::async_runtime::spawn_blocking(move || {
+        athena_core::links::open_link(&url, links.confirmer.as_ref(), links.opener.as_ref())
+    })
+    .await
+    .map_err(|_| AppError::Internal)??;
+    Ok(outcome == LinkOutcome::Opened)
 }

@@ -6,15 +6,22 @@
 
 mod commands;
 mod demo;
+mod folders;
 pub mod ipc;
+mod links;
+pub mod logging;
+mod navigation;
 mod readiness;
+mod setup;
 mod sink;
 mod state;
+mod window;
+
+pub use folders::AppFolders;
+pub use setup::{LaunchOptions, LinkHandlers};
 
 use std::sync::Arc;
 use std::time::Duration;
-
-use tauri::Manager;
 
 /// The app's commands as listed for the build's permission manifest. The app crate's
 /// tests check that this list and [`specta_builder`]'s commands are the same.
@@ -38,6 +45,7 @@ pub fn specta_builder_for<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             commands::chat_snapshot,
             commands::execution_snapshot,
             commands::report_ready,
+            commands::open_link,
         ])
         .events(tauri_specta::collect_events![ipc::ExecutionUpdate])
         // Our IPC types serialize and deserialize alike: one TypeScript type each.
@@ -47,7 +55,9 @@ pub fn specta_builder_for<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
 /// The sink the app gives core: every execution update emitted on `app` as the typed
 /// `ExecutionUpdate` event, for benchmarks and tests (the app builds the same in
 /// [`run`]). Mount [`specta_builder_for`]'s events on `app` first.
-pub fn update_sink<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> Arc<dyn athena_core::UpdateSink> {
+pub fn update_sink<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+) -> Arc<dyn athena_core::UpdateSink> {
     Arc::new(sink::TauriSink::new(app))
 }
 
@@ -60,35 +70,34 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// The app on any Tauri runtime: plugins, commands, events and start-up. [`run`] uses
+/// it with the real runtime; the IPC tests with the mock runtime and the app's real
+/// capabilities.
+pub fn app_builder<R: tauri::Runtime>(
+    builder: tauri::Builder<R>,
+    options: LaunchOptions,
+) -> tauri::Builder<R> {
+    let specta = specta_builder_for::<R>();
+    builder
+        // Used from Rust only (link confirmation, opening the browser); no window is
+        // granted their commands.
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .invoke_handler(specta.invoke_handler())
+        .setup(move |app| setup::setup(app, &specta, &options))
+}
+
 /// Starts the app on the built-in demo workspace.
 pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,athena_desktop=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-
-    let builder = specta_builder();
-    let result = tauri::Builder::default()
-        .invoke_handler(builder.invoke_handler())
-        .setup(move |app| {
-            builder.mount_events(app);
-            let demo = tauri::async_runtime::block_on(demo::start())?;
-            let runtime = tauri::async_runtime::handle().inner().clone();
-            let executions = athena_core::Executions::new(
-                update_sink(app.handle().clone()),
-                FRAME_INTERVAL,
-                runtime,
-            );
-            app.manage(state::AppState::new(demo, executions));
-            app.manage(readiness::Readiness::default());
-            Ok(())
-        })
-        .run(tauri::generate_context!());
+    logging::install_panic_hook();
+    let options = LaunchOptions {
+        install_logging: true,
+        ..LaunchOptions::default()
+    };
+    let result = app_builder(tauri::Builder::default(), options).run(tauri::generate_context!());
     if let Err(err) = result {
         tracing::error!(error = %err, "the app could not start");
+        eprintln!("Athena Desktop could not start: {err}");
         std::process::exit(1);
     }
 }

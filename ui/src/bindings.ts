@@ -21,6 +21,11 @@ export const commands = {
 	executionSnapshot: (handle: string) => typedError<ExecutionSnapshot, AppError>(__TAURI_INVOKE("execution_snapshot", { handle })),
 	/**  The page has rendered its first screen. */
 	reportReady: () => __TAURI_INVOKE<void>("report_ready"),
+	/**
+	 *  Opens a link from the chat in the system browser: only http(s), only after the user
+	 *  said yes in a native dialog that shows the whole address. Returns whether it opened.
+	 */
+	openLink: (url: string) => typedError<boolean, AppError>(__TAURI_INVOKE("open_link", { url })),
 };
 
 /** Events */
@@ -77,6 +82,16 @@ serverMessage: string | null } |
 { code: "unknownExecution"; 
 /**  The handle asked for. */
 handle: string } | 
+/**  The execution's task stopped unexpectedly; the app keeps running. */
+{ code: "interrupted" } | 
+/**  A link was not opened: its kind of address is never opened. */
+{ code: "linkRefused"; 
+/**  Why: `notAUrl`, `schemeNotAllowed`, `hasCredentials` or `noHost`. */
+reason: LinkRefusalReason; 
+/**  The refused scheme, for `schemeNotAllowed`. */
+scheme: string | null } | 
+/**  The system browser could not be opened. */
+{ code: "browserUnavailable" } | 
 /**  Something in the app went wrong; the log has the details. */
 { code: "internal" };
 
@@ -161,6 +176,17 @@ export type ExecutionUpdate = {
 	/**  What changed. */
 	change: ExecutionChange,
 };
+
+/**  Why a link was refused without asking. */
+export type LinkRefusalReason = 
+/**  Not an absolute URL. */
+"notAUrl" | 
+/**  Not http or https. */
+"schemeNotAllowed" | 
+/**  A user name or password in the URL. */
+"hasCredentials" | 
+/**  No host. */
+"noHost";
 
 /**  Tokens, cost and time of a finished execution. */
 export type Usage = {

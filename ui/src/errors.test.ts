@@ -11,6 +11,9 @@ const examples: Record<AppError["code"], AppError> = {
   streamEndedEarly: { code: "streamEndedEarly", executionId: "e1" },
   executionFailed: { code: "executionFailed", serverCode: "tool_error", serverMessage: "The tool crashed" },
   unknownExecution: { code: "unknownExecution", handle: "h1" },
+  interrupted: { code: "interrupted" },
+  linkRefused: { code: "linkRefused", reason: "schemeNotAllowed", scheme: "file" },
+  browserUnavailable: { code: "browserUnavailable" },
   internal: { code: "internal" },
 };
 
@@ -31,6 +34,23 @@ describe("describeError", () => {
     expect(describeError(examples.streamEndedEarly)).toBe(
       "The answer stopped arriving before it was complete. The agent may still have finished on the server; what arrived is kept above.",
     );
+  });
+
+  it("says why a link was refused, naming the refused kind of address", () => {
+    expect(describeError(examples.linkRefused)).toContain('"file:"');
+    for (const reason of ["notAUrl", "hasCredentials", "noHost"] as const) {
+      expect(describeError({ code: "linkRefused", reason, scheme: null })).toMatch(/wasn't opened/);
+    }
+  });
+
+  it("words every validation rule, naming the field", () => {
+    const rules = ["required", "tooLong", "tooMany", "tooLarge", "invalidFormat", "duplicate", "unsupportedType", "typeMismatch"] as const;
+    const sentences = rules.map((rule) =>
+      describeError({ code: "validation", field: "attachments", rule, limit: 52428800, actual: 60000000 }),
+    );
+    expect(new Set(sentences).size).toBe(rules.length);
+    for (const s of sentences) expect(s.startsWith("attachments: ")).toBe(true);
+    expect(sentences[3]).toBe("attachments: at most 50 MiB (this is 57.2 MiB)");
   });
 
   it("names the field and the limit for validation errors", () => {

@@ -2,7 +2,7 @@
 // and parameters; the sentences live here, so they can be changed or translated in one
 // place. Each says what happened and, where the user can act, what to do.
 
-import type { AppError, ExecutionStatus } from "./bindings";
+import type { AppError, ExecutionStatus, LinkRefusalReason, ValidationRule } from "./bindings";
 import { formatCount } from "./format";
 
 /** A problem found in the composer before anything is sent. */
@@ -45,12 +45,52 @@ function describeHttp(status: number): string {
   return `The server rejected the request (HTTP ${status}).`;
 }
 
+/** A broken API limit, naming the field and the limit (see athena_api::ValidationRule). */
+function describeValidation(field: string, rule: ValidationRule, limit: number, actual: number): string {
+  switch (rule) {
+    case "required":
+      return `${field}: required; it can't be empty.`;
+    case "tooLong":
+      return `${field}: at most ${formatCount(limit)} characters (this one has ${formatCount(actual)})`;
+    case "tooMany":
+      return `${field}: at most ${formatCount(limit)} allowed (this has ${formatCount(actual)})`;
+    case "tooLarge":
+      return `${field}: at most ${formatBytes(limit)} (this is ${formatBytes(actual)})`;
+    case "invalidFormat":
+      return `${field}: not in the required form; names use lower-case letters, digits and _, start with a letter, and have at most ${formatCount(limit)} characters.`;
+    case "duplicate":
+      return `${field}: each value must be unique; item ${formatCount(actual + 1)} repeats item ${formatCount(limit + 1)}.`;
+    case "unsupportedType":
+      return `${field}: this type of file can't be sent. Images (JPEG, PNG, GIF, WebP), PDF, text, CSV and Markdown can.`;
+    case "typeMismatch":
+      return `${field}: the file's content doesn't match its name or type, so it wasn't sent.`;
+  }
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "")} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1).replace(/\.0$/, "")} KiB`;
+  return `${formatCount(bytes)} bytes`;
+}
+
+function describeLinkRefusal(reason: LinkRefusalReason, scheme: string | null): string {
+  switch (reason) {
+    case "notAUrl":
+      return "This link isn't a web address, so it wasn't opened.";
+    case "schemeNotAllowed":
+      return `Links of type "${scheme ?? "unknown"}:" are never opened from a chat: only web (http and https) links are.`;
+    case "hasCredentials":
+      return "This link hides a user name or password in the address, a common way to disguise where it goes, so it wasn't opened.";
+    case "noHost":
+      return "This link has no site in it, so it wasn't opened.";
+  }
+}
+
 /** One sentence (or two) for an error the backend reported. Never a stack trace. */
 export function describeError(error: AppError): string {
   switch (error.code) {
     case "validation":
-      if (error.rule === "required") return `${error.field}: required; it can't be empty.`;
-      return `${error.field}: at most ${formatCount(error.limit)} characters (this one has ${formatCount(error.actual)})`;
+      return describeValidation(error.field, error.rule, error.limit, error.actual);
     case "unreachable":
       return "Couldn't reach the workspace's server. Check your connection and try again.";
     case "timeout":
@@ -67,6 +107,12 @@ export function describeError(error: AppError): string {
       );
     case "unknownExecution":
       return "This conversation turn is no longer known to the app, so it can't be updated. Send the message again if you still need the answer.";
+    case "interrupted":
+      return "This answer was interrupted by a problem inside Athena Desktop; the rest of the app keeps working. Send the message again to retry.";
+    case "linkRefused":
+      return describeLinkRefusal(error.reason, error.scheme);
+    case "browserUnavailable":
+      return "Couldn't open your web browser. Copy the address and open it yourself.";
     case "internal":
       return "Something went wrong inside Athena Desktop. Try again; if it keeps happening, restart the app.";
   }

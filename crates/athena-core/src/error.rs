@@ -1,5 +1,7 @@
 use athena_api::{ApiError, ValidationError};
 
+use crate::redact::redact_secrets;
+
 /// Why a user action was refused before anything was sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CoreError {
@@ -41,6 +43,9 @@ pub enum ExecutionError {
         /// The server's sentence, if any.
         server_message: Option<String>,
     },
+    /// The app's task for this execution stopped unexpectedly (a bug); the rest of
+    /// the app keeps running and the log has a report.
+    Interrupted,
     /// Something in the app went wrong; the log has the details.
     Internal,
 }
@@ -54,7 +59,7 @@ impl From<ApiError> for ExecutionError {
             ApiError::Http { status, body, .. } => Self::Http {
                 status,
                 server_code: body.code,
-                server_message: body.message,
+                server_message: body.message.map(|m| redact_secrets(&m).into_owned()),
             },
             ApiError::IdempotencyConflict { body, .. } => Self::Http {
                 status: 409,

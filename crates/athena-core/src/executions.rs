@@ -1,9 +1,11 @@
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use athena_api::ExecuteRequest;
 use athena_api::validation::validate_message;
+use futures_util::FutureExt;
 
 use crate::runner;
 use crate::{
@@ -95,9 +97,18 @@ impl Executions {
         match workspace.client.execute_stream(agent_id, &request, None) {
             Ok(stream) => {
                 let frame = self.shared.frame_interval;
-                self.shared
-                    .runtime
-                    .spawn(runner::run(stream, publisher, frame));
+                let on_panic = publisher.clone();
+                self.shared.runtime.spawn(async move {
+                    // A bug in one execution's task must not take the app down: the
+                    // execution is marked interrupted and the others go on.
+                    let run = AssertUnwindSafe(runner::run(stream, publisher, frame));
+                    if run.catch_unwind().await.is_err() {
+                        tracing::error!("an execution's task panicked; marked interrupted");
+                        on_panic.publish(ExecutionChange::Failed {
+                            error: ExecutionError::Interrupted,
+                        });
+                    }
+                });
             }
             Err(err) => {
                 tracing::warn!(error = %err, "could not start the execution");
@@ -134,6 +145,7 @@ impl Executions {
 }
 
 /// Folds changes into one execution and delivers them, numbered, in order.
+#[derive(Clone)]
 pub(crate) struct Publisher {
     execution: Arc<Mutex<ExecutionSnapshot>>,
     sink: Arc<dyn UpdateSink>,

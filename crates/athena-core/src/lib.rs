@@ -10,6 +10,9 @@
 mod error;
 mod execution;
 mod executions;
+pub mod links;
+mod private_dir;
+pub mod redact;
 mod runner;
 mod workspace;
 
@@ -19,4 +22,5 @@ pub use execution::{
     UpdateSink, UsageSummary,
 };
 pub use executions::Executions;
+pub use private_dir::create_private_dir;
 pub use workspace::{AgentSummary, Workspace};

@@ -6,6 +6,7 @@ use athena_api::{ApiError, ExecutionEvent, ExecutionStream};
 use tokio::time::Instant;
 
 use crate::executions::Publisher;
+use crate::redact::redact_secrets;
 use crate::{ExecutionChange, ExecutionError, ExecutionStatus, UsageSummary};
 
 /// Reads the stream to its end. Text deltas are gathered and published at most once
@@ -65,7 +66,7 @@ pub(crate) async fn run(mut stream: ExecutionStream, publisher: Publisher, frame
                 publisher.publish(ExecutionChange::Failed {
                     error: ExecutionError::ExecutionFailed {
                         server_code: code,
-                        server_message: message,
+                        server_message: message.map(|m| redact_secrets(&m).into_owned()),
                     },
                 });
                 ended = true;

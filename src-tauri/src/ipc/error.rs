@@ -53,8 +53,34 @@ pub enum AppError {
         /// The handle asked for.
         handle: String,
     },
+    /// The execution's task stopped unexpectedly; the app keeps running.
+    Interrupted,
+    /// A link was not opened: its kind of address is never opened.
+    #[serde(rename_all = "camelCase")]
+    LinkRefused {
+        /// Why: `notAUrl`, `schemeNotAllowed`, `hasCredentials` or `noHost`.
+        reason: LinkRefusalReason,
+        /// The refused scheme, for `schemeNotAllowed`.
+        scheme: Option<String>,
+    },
+    /// The system browser could not be opened.
+    BrowserUnavailable,
     /// Something in the app went wrong; the log has the details.
     Internal,
+}
+
+/// Why a link was refused without asking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum LinkRefusalReason {
+    /// Not an absolute URL.
+    NotAUrl,
+    /// Not http or https.
+    SchemeNotAllowed,
+    /// A user name or password in the URL.
+    HasCredentials,
+    /// No host.
+    NoHost,
 }
 
 /// Which limit was broken (see `athena_api::ValidationRule` for what `limit` and
@@ -133,7 +159,28 @@ impl From<athena_core::ExecutionError> for AppError {
                 server_code,
                 server_message,
             },
+            E::Interrupted => Self::Interrupted,
             E::Internal => Self::Internal,
+        }
+    }
+}
+
+impl From<athena_core::links::LinkError> for AppError {
+    fn from(err: athena_core::links::LinkError) -> Self {
+        use athena_core::links::{LinkError, LinkRefusal};
+        match err {
+            LinkError::OpenFailed => Self::BrowserUnavailable,
+            LinkError::Refused(refusal) => {
+                let (reason, scheme) = match refusal {
+                    LinkRefusal::NotAUrl => (LinkRefusalReason::NotAUrl, None),
+                    LinkRefusal::SchemeNotAllowed { scheme } => {
+                        (LinkRefusalReason::SchemeNotAllowed, Some(scheme))
+                    }
+                    LinkRefusal::HasCredentials => (LinkRefusalReason::HasCredentials, None),
+                    LinkRefusal::NoHost => (LinkRefusalReason::NoHost, None),
+                };
+                Self::LinkRefused { reason, scheme }
+            }
         }
     }
 }

@@ -5,7 +5,7 @@ mod error;
 mod execution;
 mod workspace;
 
-pub use error::{AppError, ValidationRule};
+pub use error::{AppError, LinkRefusalReason, ValidationRule};
 pub use execution::{
     ChatSnapshot, ExecutionChange, ExecutionSnapshot, ExecutionStatus, ExecutionUpdate, Usage,
 };

@@ -39,6 +39,7 @@ function setup(over: Partial<WorkspaceOverview> = {}) {
   const api: AppApi = {
     workspaceOverview: vi.fn(async () => ({ ...overview, ...over })),
     reportReady: vi.fn(async () => undefined),
+    openLink: vi.fn(async () => ({ status: "ok" as const, data: true })),
   };
   return { api, chat, sendMessage, emit: (u: ExecutionUpdate) => emit(u) };
 }

@@ -7,12 +7,14 @@ import { useChatState } from "../store/useChatState";
 import { AgentPicker } from "./AgentPicker";
 import { ChatView } from "./ChatView";
 import { Composer } from "./Composer";
+import { OpenLinkContext, type OpenLink } from "./LinkifiedText";
 import { WorkspaceBadge } from "./WorkspaceBadge";
 
 /** The commands App uses directly (a subset of `commands` in bindings.ts). */
 export interface AppApi {
   workspaceOverview(): Promise<WorkspaceOverview>;
   reportReady(): Promise<void>;
+  openLink: OpenLink;
 }
 
 type Props = { api: AppApi; chat: ChatStore };
@@ -109,7 +111,9 @@ export function App({ api, chat }: Props) {
       )}
       <main className="chat-area">
         {settled ? (
-          <ChatView entries={entries} agents={agents} onRetry={retry} />
+          <OpenLinkContext.Provider value={api.openLink}>
+            <ChatView entries={entries} agents={agents} onRetry={retry} />
+          </OpenLinkContext.Provider>
         ) : (
           <div className="chat-loading" data-testid="loading">
             Loading…

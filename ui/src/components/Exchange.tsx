@@ -4,6 +4,7 @@ import type { Result } from "../result";
 import { describeError, describeStatus } from "../errors";
 import { formatUsage } from "../format";
 import type { ChatEntry } from "../store/chat";
+import { LinkifiedText } from "./LinkifiedText";
 
 type Props = {
   entry: ChatEntry;
@@ -50,7 +51,7 @@ export const Exchange = memo(function Exchange({ entry, agentName, onRetry }: Pr
             data-testid="message-assistant"
             aria-busy={running}
           >
-            {entry.text}
+            <LinkifiedText text={entry.text} />
             {running && (
               <span className="typing" data-testid="streaming-indicator" role="status" aria-label={`${agentName} is answering`}>
                 <span />

@@ -3,5 +3,6 @@
 
 mod coalescing;
 mod failures;
+mod panics;
 mod streaming;
 mod support;

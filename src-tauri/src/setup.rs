@@ -1,0 +1,86 @@
+//! Everything the app does once at start, in order.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use athena_core::links::{LinkConfirmer, LinkOpener};
+use tauri::{App, Manager, Runtime};
+
+use crate::folders::AppFolders;
+use crate::links::{NativeDialog, SystemBrowser};
+use crate::readiness::Readiness;
+use crate::state::AppState;
+use crate::{FRAME_INTERVAL, demo, logging, update_sink, window};
+
+/// How the app starts.
+#[derive(Clone, Default)]
+pub struct LaunchOptions {
+    /// Keep data, media and logs under this folder instead of the OS's per-user
+    /// folders (tests).
+    pub data_dir: Option<PathBuf>,
+    /// Install the file logger (the app does; a test that installs its own does not).
+    pub install_logging: bool,
+    /// Who answers "open this link?" and who opens it; `None` = a native dialog and
+    /// the system browser. Tests answer with fakes.
+    pub links: Option<LinkHandlers>,
+    /// Do not create the main window (tests of the IPC path make their own).
+    pub headless: bool,
+}
+
+impl std::fmt::Debug for LaunchOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LaunchOptions")
+            .field("data_dir", &self.data_dir)
+            .field("install_logging", &self.install_logging)
+            .field("headless", &self.headless)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The link policy's two outside parts.
+#[derive(Clone)]
+pub struct LinkHandlers {
+    /// Asks the user.
+    pub confirmer: Arc<dyn LinkConfirmer + Send + Sync>,
+    /// Opens the browser.
+    pub opener: Arc<dyn LinkOpener + Send + Sync>,
+}
+
+impl std::fmt::Debug for LinkHandlers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LinkHandlers")
+    }
+}
+
+/// Keeps the log writer's flush guard alive as long as the app.
+struct LogGuard(#[allow(dead_code)] tracing_appender::non_blocking::WorkerGuard);
+
+pub(crate) fn setup<R: Runtime>(
+    app: &mut App<R>,
+    specta: &tauri_specta::Builder<R>,
+    options: &LaunchOptions,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let folders = AppFolders::create(app, options.data_dir.as_deref())?;
+    if options.install_logging {
+        let guard = logging::init(&folders.logs, None)?;
+        app.manage(LogGuard(guard));
+    }
+    specta.mount_events(app);
+
+    let demo = tauri::async_runtime::block_on(demo::start())?;
+    let runtime = tauri::async_runtime::handle().inner().clone();
+    let executions =
+        athena_core::Executions::new(update_sink(app.handle().clone()), FRAME_INTERVAL, runtime);
+    app.manage(AppState::new(demo, executions));
+    app.manage(Readiness::default());
+    app.manage(options.links.clone().unwrap_or_else(|| LinkHandlers {
+        confirmer: Arc::new(NativeDialog(app.handle().clone())),
+        opener: Arc::new(SystemBrowser(app.handle().clone())),
+    }));
+    app.manage(folders);
+    if !options.headless {
+        window::create_main_window(app)?;
+    }
+    tracing::info!("app started");
+    Ok(())
+}

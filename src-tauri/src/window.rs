@@ -1,0 +1,38 @@
+//! The main window, with its navigation locked to the app's own pages.
+
+use tauri::webview::NewWindowResponse;
+use tauri::{Manager, Runtime, WebviewWindowBuilder};
+
+use crate::navigation::is_app_page;
+
+/// Creates the main window from its entry in `tauri.conf.json` (marked `create:
+/// false` there so that these handlers are attached before it loads anything).
+pub fn create_main_window<R: Runtime, M: Manager<R>>(
+    manager: &M,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let config = manager
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == "main")
+        .cloned()
+        .ok_or("tauri.conf.json has no window labelled main")?;
+    WebviewWindowBuilder::from_config(manager.app_handle(), &config)?
+        .on_navigation(|url| {
+            let allowed = is_app_page(url);
+            if !allowed {
+                tracing::warn!(
+                    scheme = url.scheme(),
+                    "blocked a navigation away from the app"
+                );
+            }
+            allowed
+        })
+        .on_new_window(|url, _features| {
+            tracing::warn!(scheme = url.scheme(), "blocked a new window");
+            NewWindowResponse::Deny
+        })
+        .build()?;
+    Ok(())
+}

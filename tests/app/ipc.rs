@@ -1,0 +1,197 @@
+//! Commands through the real IPC path: Tauri's mock runtime with the app's real
+//! configuration and capabilities (`generate_context!`), not an empty context.
+
+use std::sync::{Arc, Mutex};
+
+use athena_core::links::{CheckedLink, LinkConfirmer, LinkOpener};
+use athena_desktop::{LaunchOptions, LinkHandlers, app_builder};
+use serde_json::{Value, json};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
+
+/// Answers the link dialog and records what it was asked and what was opened.
+struct FakeUser {
+    answer: bool,
+    asked: Mutex<Vec<String>>,
+    opened: Mutex<Vec<String>>,
+}
+
+impl LinkConfirmer for FakeUser {
+    fn confirm(&self, link: &CheckedLink) -> bool {
+        self.asked.lock().expect("lock").push(link.url.clone());
+        self.answer
+    }
+}
+
+impl LinkOpener for FakeUser {
+    fn open(&self, url: &str) -> Result<(), String> {
+        self.opened.lock().expect("lock").push(url.to_owned());
+        Ok(())
+    }
+}
+
+struct TestApp {
+    app: App<MockRuntime>,
+    user: Arc<FakeUser>,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.dir).ok();
+    }
+}
+
+fn start(answer: bool) -> TestApp {
+    let dir = std::env::temp_dir().join(format!("athena-ipc-{}", uuid::Uuid::new_v4()));
+    let user = Arc::new(FakeUser {
+        answer,
+        asked: Mutex::default(),
+        opened: Mutex::default(),
+    });
+    let options = LaunchOptions {
+        data_dir: Some(dir.clone()),
+        install_logging: false,
+        links: Some(LinkHandlers {
+            confirmer: user.clone(),
+            opener: user.clone(),
+        }),
+        headless: true,
+    };
+    let mut app = app_builder(mock_builder(), options)
+        .build(tauri::generate_context!(test = true))
+        .expect("the app builds on the mock runtime");
+    // Tauri runs the setup hook (state, the demo workspace) on the first iteration of
+    // the event loop. Called once, not in a loop, so the busy-loop warning behind the
+    // deprecation does not apply; nothing else runs setup without taking the thread.
+    #[allow(deprecated)]
+    app.run_iteration(|_, _| {});
+    TestApp { app, user, dir }
+}
+
+fn window(app: &App<MockRuntime>, label: &str) -> WebviewWindow<MockRuntime> {
+    WebviewWindowBuilder::new(app, label, WebviewUrl::default())
+        .build()
+        .expect("window")
+}
+
+fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().expect("url"),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.into(),
+        },
+    )
+    .map(|body| body.deserialize::<Value>().expect("json response"))
+}
+
+/// A refusal by the permission system (a plain string naming the missing permission);
+/// a command's own error is the app's structured `AppError`.
+fn is_denied(result: &Result<Value, Value>) -> bool {
+    matches!(result, Err(Value::String(message)) if message.contains("not allowed"))
+}
+
+#[test]
+fn the_main_window_may_call_the_apps_commands() {
+    let test = start(false);
+    let main = window(&test.app, "main");
+    let overview = invoke(&main, "workspace_overview", json!({})).expect("allowed");
+    assert_eq!(overview["workspaceName"], "Demo workspace");
+    assert_eq!(overview["isDemo"], true);
+
+    // A command's own error is structured, so the call got through the ACL.
+    let unknown = invoke(&main, "execution_snapshot", json!({ "handle": "nope" }));
+    assert_eq!(
+        unknown.expect_err("unknown handle")["code"],
+        "unknownExecution"
+    );
+}
+
+#[test]
+fn the_main_window_may_not_call_core_or_plugin_commands_it_was_not_granted() {
+    let test = start(true);
+    let main = window(&test.app, "main");
+    for (cmd, args) in [
+        (
+            "plugin:webview|create_webview_window",
+            json!({ "options": { "label": "evil", "url": "https://example.com" } }),
+        ),
+        ("plugin:window|close", json!({ "label": "main" })),
+        ("plugin:dialog|message", json!({ "message": "click me" })),
+        (
+            "plugin:opener|open_url",
+            json!({ "url": "file:///etc/passwd" }),
+        ),
+        ("plugin:app|version", json!({})),
+    ] {
+        let result = invoke(&main, cmd, args);
+        assert!(is_denied(&result), "{cmd} was not denied: {result:?}");
+    }
+    assert!(test.user.opened.lock().expect("lock").is_empty());
+}
+
+#[test]
+fn a_window_without_the_capability_may_not_call_app_commands() {
+    let test = start(true);
+    let other = window(&test.app, "other");
+    for (cmd, args) in [
+        ("workspace_overview", json!({})),
+        (
+            "send_message",
+            json!({ "agentId": "agent:demo-chat", "message": "hi" }),
+        ),
+        ("open_link", json!({ "url": "https://example.com" })),
+    ] {
+        let result = invoke(&other, cmd, args);
+        assert!(is_denied(&result), "{cmd} was not denied: {result:?}");
+    }
+    assert!(test.user.asked.lock().expect("lock").is_empty());
+}
+
+#[test]
+fn open_link_asks_first_and_opens_only_on_yes() {
+    let refusing = start(false);
+    let main = window(&refusing.app, "main");
+    let declined = invoke(
+        &main,
+        "open_link",
+        json!({ "url": "https://example.com/a" }),
+    );
+    assert_eq!(declined, Ok(json!(false)));
+    assert_eq!(
+        *refusing.user.asked.lock().expect("lock"),
+        ["https://example.com/a"]
+    );
+    assert!(refusing.user.opened.lock().expect("lock").is_empty());
+
+    let refused = invoke(&main, "open_link", json!({ "url": "file:///etc/passwd" }));
+    let error = refused.expect_err("file: is refused");
+    assert_eq!(error["code"], "linkRefused");
+    assert_eq!(error["reason"], "schemeNotAllowed");
+    assert_eq!(
+        refusing.user.asked.lock().expect("lock").len(),
+        1,
+        "a refused link never reaches the dialog"
+    );
+
+    let agreeing = start(true);
+    let main = window(&agreeing.app, "main");
+    let opened = invoke(
+        &main,
+        "open_link",
+        json!({ "url": " HTTPS://Example.com/b " }),
+    );
+    assert_eq!(opened, Ok(json!(true)));
+    assert_eq!(
+        *agreeing.user.opened.lock().expect("lock"),
+        ["https://example.com/b"]
+    );
+}
