@@ -105,7 +105,7 @@ pub async fn batch(
         Ok(p) => p,
         Err(e) => return e.into_response(),
     };
-    if let Err(response) = prepare::status_fault(&state, &agent, &faults, key.as_deref()) {
+    if let Some(response) = prepare::status_fault(&state, &agent, &faults, key.as_deref()) {
         return response;
     }
     let checked = (|| {

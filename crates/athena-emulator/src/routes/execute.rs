@@ -33,12 +33,15 @@ async fn ready(
     headers: &HeaderMap,
     path: Result<Path<String>, PathRejection>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Ready, Response> {
+) -> Result<Ready, Box<Response>> {
     let started = Instant::now();
-    let agent = prepare::agent(state, path).map_err(IntoResponse::into_response)?;
-    let faults = prepare::faults(state, &agent, headers).map_err(IntoResponse::into_response)?;
-    let key = prepare::idempotency_key(headers).map_err(IntoResponse::into_response)?;
-    prepare::status_fault(state, &agent, &faults, key.as_deref())?;
+    let boxed = |e: ApiError| Box::new(e.into_response());
+    let agent = prepare::agent(state, path).map_err(boxed)?;
+    let faults = prepare::faults(state, &agent, headers).map_err(boxed)?;
+    let key = prepare::idempotency_key(headers).map_err(boxed)?;
+    if let Some(response) = prepare::status_fault(state, &agent, &faults, key.as_deref()) {
+        return Err(Box::new(response));
+    }
     let checked = (|| {
         let body = prepare::body_object(body)?;
         let input = validate(&body, &agent, "", &prepare::upload_checker(state))?;
@@ -47,7 +50,7 @@ async fn ready(
         prepare::claim(state, key.as_deref())?;
         Ok::<_, ApiError>((input, bench_count, history))
     })();
-    let (input, bench_count, history) = checked.map_err(IntoResponse::into_response)?;
+    let (input, bench_count, history) = checked.map_err(boxed)?;
     Ok(Ready {
         exec: Exec::new(agent, input, history, started),
         faults,
@@ -68,7 +71,7 @@ pub async fn stream(
         bench_count,
     } = match ready(&state, &headers, path, body).await {
         Ok(r) => r,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let touches_stream = faults.touches_stream();
     let (sink, rx) = SseSink::new(faults);
@@ -96,7 +99,7 @@ pub async fn sync(
         bench_count,
     } = match ready(&state, &headers, path, body).await {
         Ok(r) => r,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     if let Some((pause, _)) = faults.stall {
         tokio::time::sleep(pause).await;

@@ -74,24 +74,22 @@ pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> 
     }
 }
 
-/// Answers the status fault when this attempt must fail. Attempts are counted per
-/// `Idempotency-Key` (or per agent and spec without one).
+/// The answer of the status fault when this attempt must fail. Attempts are counted
+/// per `Idempotency-Key` (or per agent and spec without one).
 pub fn status_fault(
     state: &AppState,
     agent: &Agent,
     spec: &FaultSpec,
     key: Option<&str>,
-) -> Result<(), Response> {
-    let Some(f) = spec.status else {
-        return Ok(());
-    };
+) -> Option<Response> {
+    let f = spec.status?;
     if let Some(times) = f.times {
         let counter = match key {
             Some(k) => format!("key|{k}"),
             None => format!("agent|{}|{f:?}", agent.info.id),
         };
         if state.attempt(&counter) > times {
-            return Ok(());
+            return None;
         }
     }
     let status = StatusCode::from_u16(f.code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
@@ -106,7 +104,7 @@ pub fn status_fault(
             .headers_mut()
             .insert(RETRY_AFTER, HeaderValue::from(secs));
     }
-    Err(response)
+    Some(response)
 }
 
 /// The body as a JSON object (413 over the body limit, 400 otherwise).
