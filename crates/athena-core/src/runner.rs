@@ -56,7 +56,8 @@ pub(crate) async fn run(mut stream: ExecutionStream, publisher: Publisher, frame
                 });
                 publisher.publish(ExecutionChange::Finished {
                     status: ExecutionStatus::from(&fin.status),
-                    text: output.text.unwrap_or(streamed),
+                    // The server's full text wins, unless it sent none (then what streamed is the answer).
+                    text: output.text.filter(|t| !t.is_empty()).unwrap_or(streamed),
                     usage,
                 });
                 ended = true;
