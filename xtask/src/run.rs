@@ -1,7 +1,7 @@
 //! `cargo xtask run`: build and start the app on the demo workspace.
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -57,7 +57,7 @@ fn absolute(file: &str) -> PathBuf {
 
 /// Starts the app on its own virtual display, waits for its readiness line, saves the
 /// window as a PNG, and stops the app.
-fn take_screenshot(binary: &PathBuf, file: &PathBuf) -> Result {
+fn take_screenshot(binary: &Path, file: &Path) -> Result {
     let display = VirtualDisplay::start(1000, 700)?;
     let mut app = Command::new(binary)
         .env("DISPLAY", &display.display)
