@@ -10,6 +10,7 @@ use crate::{Result, process, setup};
 const BENCHMARKS: &[&[&str]] = &[
     &["bench", "--bench", "stream_to_event"],
     &["bench", "-p", "athena-emulator", "--bench", "load"],
+    &["bench", "-p", "athena-api", "--bench", "decode"],
 ];
 
 pub fn bench() -> Result {

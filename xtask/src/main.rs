@@ -3,6 +3,7 @@
 
 mod bench;
 mod e2e;
+mod fuzz;
 mod process;
 mod run;
 mod setup;
@@ -22,6 +23,8 @@ usage: cargo xtask <command>
                  the bindings check, and the real-window suite
   e2e            the real-window suite only (built app, Xvfb, tauri-driver, WebDriver)
   bench          every benchmark, printed as one table
+  fuzz [--seconds N] [--target NAME]
+                 run athena-api's cargo-fuzz target (default decode_event, 60 s) on nightly
   bindings       regenerate ui/src/bindings.ts from the Rust commands and events
   setup          only install what is missing (Debian packages, npm packages, tauri-driver)
 ";
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
         Some("e2e") => setup::all().and_then(|()| e2e::e2e()),
         Some("bench") => setup::all().and_then(|()| bench::bench()),
         Some("bindings") => bindings(),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("setup") => setup::all(),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");

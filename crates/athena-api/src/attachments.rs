@@ -244,7 +244,7 @@ impl AthenaClient {
             .await
             .map_err(|e| ApiError::Transport(describe(&e)))?;
         if !response.status().is_success() {
-            return Err(http_error(response).await);
+            return Err(http_error(response, self.secret()).await);
         }
         read_envelope(response).await
     }

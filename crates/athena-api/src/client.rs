@@ -102,6 +102,11 @@ impl AthenaClient {
         url
     }
 
+    /// The key, for redacting it from anything the server echoes back.
+    pub(crate) fn secret(&self) -> &str {
+        self.config.api_key.expose()
+    }
+
     /// A request with the auth headers every call carries. The key's header value is
     /// marked sensitive so no `Debug` print of the request shows it.
     pub(crate) fn request(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
@@ -154,7 +159,7 @@ impl AthenaClient {
                         && let Some(key) = options.idempotency_key
                     {
                         let meta = ResponseMeta::from_headers(response.headers());
-                        let (body, _) = read_error_body(response).await;
+                        let (body, _) = read_error_body(response, self.secret()).await;
                         tracing::debug!(status, attempt, "idempotency conflict");
                         return Err(ApiError::IdempotencyConflict {
                             idempotency_key: key.to_owned(),
@@ -173,7 +178,7 @@ impl AthenaClient {
                         && options.retry
                         && asked > policy.max_retry_after
                     {
-                        let (body, _) = read_error_body(response).await;
+                        let (body, _) = read_error_body(response, self.secret()).await;
                         tracing::debug!(status, attempt, "retry-after too long, giving up");
                         return Err(ApiError::RetryAfterTooLong {
                             requested_secs: asked.as_secs(),
@@ -184,7 +189,7 @@ impl AthenaClient {
                     }
                     if !(retryable && attempt < max_attempts) {
                         tracing::debug!(status, attempt, "request failed");
-                        return Err(http_error(response).await);
+                        return Err(http_error(response, self.secret()).await);
                     }
                     tracing::debug!(status, attempt, "retryable status");
                     retry_after.unwrap_or_else(|| policy.backoff(attempt))
@@ -246,7 +251,14 @@ pub(crate) async fn read_envelope<T: DeserializeOwned>(
 }
 
 /// Reads at most [`MAX_ERROR_BODY`] bytes of an error body.
-pub(crate) async fn read_error_body(mut response: reqwest::Response) -> (ServerErrorBody, String) {
+///
+/// A server that echoes the API key in an error body (some do, for "invalid key"
+/// answers) must not smuggle it into errors and from there into logs: every
+/// occurrence of `secret` is replaced by `***` before parsing.
+pub(crate) async fn read_error_body(
+    mut response: reqwest::Response,
+    secret: &str,
+) -> (ServerErrorBody, String) {
     let mut bytes = Vec::new();
     while let Ok(Some(chunk)) = response.chunk().await {
         bytes.extend_from_slice(&chunk);
@@ -254,15 +266,18 @@ pub(crate) async fn read_error_body(mut response: reqwest::Response) -> (ServerE
             break;
         }
     }
-    let raw = String::from_utf8_lossy(&bytes);
+    let mut raw = String::from_utf8_lossy(&bytes).into_owned();
+    if !secret.is_empty() && raw.contains(secret) {
+        raw = raw.replace(secret, "***");
+    }
     (ServerErrorBody::parse(&raw), truncate(&raw, 4096))
 }
 
 /// A non-success response as [`ApiError::Http`].
-pub(crate) async fn http_error(response: reqwest::Response) -> ApiError {
+pub(crate) async fn http_error(response: reqwest::Response, secret: &str) -> ApiError {
     let status = response.status().as_u16();
     let meta = ResponseMeta::from_headers(response.headers());
-    let (body, raw) = read_error_body(response).await;
+    let (body, raw) = read_error_body(response, secret).await;
     ApiError::Http {
         status,
         body,

@@ -240,7 +240,7 @@ impl AthenaClient {
                     request
                 })
                 .await?;
-            expect_event_stream(response).await
+            expect_event_stream(response, client.secret()).await
         })
     }
 }

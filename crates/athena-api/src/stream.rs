@@ -133,6 +133,7 @@ impl<T> EventSource<T> {
 /// [`ApiError::UnexpectedContentType`] with the start of the body otherwise.
 pub(crate) async fn expect_event_stream(
     response: reqwest::Response,
+    secret: &str,
 ) -> Result<reqwest::Response, ApiError> {
     let content_type = response
         .headers()
@@ -145,7 +146,7 @@ pub(crate) async fn expect_event_stream(
         return Ok(response);
     }
     let status = response.status().as_u16();
-    let (_, raw) = crate::client::read_error_body(response).await;
+    let (_, raw) = crate::client::read_error_body(response, secret).await;
     Err(ApiError::UnexpectedContentType {
         status,
         content_type,

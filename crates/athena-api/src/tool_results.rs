@@ -110,7 +110,7 @@ impl AthenaClient {
         if is_json || response.status() == reqwest::StatusCode::ACCEPTED {
             return accepted(response).await.map(ToolResultResponse::Pending);
         }
-        let response = expect_event_stream(response).await?;
+        let response = expect_event_stream(response, self.secret()).await?;
         Ok(ToolResultResponse::Resumed(Box::new(ExecutionStream::new(
             Box::pin(async move { Ok(response) }),
             self.config.idle_stream_timeout,
