@@ -142,11 +142,17 @@ pub fn decode_batch_event(sse_event_type: &str, data: &str) -> Result<BatchEvent
         }
         "batch_progress" => BatchEvent::Progress(parse(data)?),
         "batch_completed" => BatchEvent::Completed(parse(data)?),
-        "heartbeat" => BatchEvent::Heartbeat,
-        other => BatchEvent::Unknown {
-            event_type: other.to_owned(),
-            raw: data.to_owned(),
-        },
+        "heartbeat" => {
+            parse::<serde::de::IgnoredAny>(data)?;
+            BatchEvent::Heartbeat
+        }
+        other => {
+            parse::<serde::de::IgnoredAny>(data)?;
+            BatchEvent::Unknown {
+                event_type: other.to_owned(),
+                raw: data.to_owned(),
+            }
+        }
     })
 }
 

@@ -237,6 +237,14 @@ pub(crate) fn event_type<'a>(
         #[serde(rename = "type", borrow, default)]
         event_type: Option<Cow<'a, str>>,
     }
+    // Fast path: the type is almost always the first field, without escapes. The
+    // typed parse that follows validates the whole payload.
+    if let Some(rest) = data.strip_prefix("{\"type\":\"")
+        && let Some(end) = rest.find('"')
+        && !rest[..end].contains('\\')
+    {
+        return Ok(Cow::Borrowed(&rest[..end]));
+    }
     let tag: Tag<'_> = parse(data)?;
     match tag.event_type {
         Some(t) => Ok(t),
@@ -391,7 +399,10 @@ fn decode_typed(event_type: &str, data: &str) -> Result<ExecutionEvent, ApiError
                 media: p.media,
             }
         }
-        "heartbeat" => ExecutionEvent::Heartbeat,
+        "heartbeat" => {
+            parse::<serde::de::IgnoredAny>(data)?;
+            ExecutionEvent::Heartbeat
+        }
         "final" => ExecutionEvent::Final(parse(data)?),
         "error" => {
             let p: ErrorPayload = parse(data)?;
@@ -401,15 +412,26 @@ fn decode_typed(event_type: &str, data: &str) -> Result<ExecutionEvent, ApiError
             };
             ExecutionEvent::Error { code, message }
         }
-        other => ExecutionEvent::Unknown {
-            event_type: other.to_owned(),
-            raw: data.to_owned(),
-        },
+        other => {
+            // Kept raw, but only if it is JSON at all (the type may have come from the
+            // fast path, which read no further).
+            parse::<serde::de::IgnoredAny>(data)?;
+            ExecutionEvent::Unknown {
+                event_type: other.to_owned(),
+                raw: data.to_owned(),
+            }
+        }
     })
 }
 
 /// Parses JSON, reporting the path of the field that failed.
+///
+/// The common case (valid JSON) takes one plain parse; only a failure is parsed
+/// again with path tracking, which costs about as much as the parse itself.
 pub(crate) fn parse<'a, T: Deserialize<'a>>(data: &'a str) -> Result<T, ApiError> {
+    if let Ok(value) = serde_json::from_str(data) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_str(data);
     serde_path_to_error::deserialize(&mut de).map_err(|err| ApiError::Decode {
         path: err.path().to_string(),

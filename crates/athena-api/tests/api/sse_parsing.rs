@@ -202,3 +202,58 @@ proptest! {
         prop_assert_eq!(raw_events(&chunks), raw_events(&[bytes]));
     }
 }
+
+/// Why athena-api owns its parser: on inputs the standard says to ignore or decode
+/// with replacement characters, eventsource-client 0.18.0 (its parser is reachable
+/// only through its client) ends the stream with an error, while this parser goes on.
+#[tokio::test]
+async fn eventsource_client_ends_the_stream_where_whatwg_goes_on() {
+    use eventsource_client::{Client, ClientBuilder, ReconnectOptions, SSE};
+    use futures_util::StreamExt;
+
+    #[derive(Clone)]
+    struct Memory(&'static [u8]);
+    impl launchdarkly_sdk_transport::HttpTransport for Memory {
+        fn request(
+            &self,
+            _: http::Request<Option<bytes::Bytes>>,
+        ) -> launchdarkly_sdk_transport::ResponseFuture {
+            let body = bytes::Bytes::from_static(self.0);
+            Box::pin(async move {
+                let stream: launchdarkly_sdk_transport::ByteStream =
+                    Box::pin(futures_util::stream::iter([Ok(body)]));
+                Ok(http::Response::new(stream))
+            })
+        }
+    }
+    let cases: [&'static [u8]; 2] = [
+        b"foo\n\ndata: after\n\n",        // a field with no colon, not a known one
+        b"data: \xFF\n\ndata: after\n\n", // invalid UTF-8
+    ];
+    for case in cases {
+        let client = ClientBuilder::for_url("http://memory.invalid/")
+            .expect("url")
+            .reconnect(ReconnectOptions::reconnect(false).build())
+            .build_with_transport(Memory(case));
+        let mut stream = client.stream();
+        let mut theirs = Vec::new();
+        let mut failed = false;
+        while let Some(item) = stream.next().await {
+            match item {
+                Ok(SSE::Event(e)) => theirs.push(e.data),
+                Ok(_) => {}
+                Err(eventsource_client::Error::Eof) => break,
+                Err(_) => {
+                    failed = true;
+                    break;
+                }
+            }
+        }
+        let ours = raw_events(&[case]);
+        assert!(ours.iter().any(|(_, d)| d == "after"), "{ours:?}");
+        assert!(
+            failed && !theirs.contains(&"after".to_owned()),
+            "{case:?}: {theirs:?}"
+        );
+    }
+}
