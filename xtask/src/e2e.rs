@@ -10,7 +10,7 @@ use crate::xvfb::VirtualDisplay;
 use crate::{Result, process, root, setup};
 
 pub fn e2e() -> Result {
-    let app = setup::build_app(false)?;
+    let app = setup::build_app_as_tested()?;
     let out_dir = setup::target_dir().join("e2e");
     std::fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
 

@@ -146,6 +146,15 @@ pub fn build_app(release: bool) -> Result<std::path::PathBuf> {
     Ok(target_dir().join(profile).join("athena-desktop"))
 }
 
+/// Builds ui/dist and the debug app binary with the feature set of `cargo test
+/// --workspace` (cargo builds a package's binaries for its integration tests), so that
+/// after the test step of `cargo xtask test` nothing is compiled twice.
+pub fn build_app_as_tested() -> Result<std::path::PathBuf> {
+    process::npm("ui", &["run", "build"])?;
+    process::cargo(&["test", "--workspace", "--no-run"])?;
+    Ok(target_dir().join("debug").join("athena-desktop"))
+}
+
 /// Cargo's target folder.
 pub fn target_dir() -> std::path::PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
