@@ -107,14 +107,26 @@ impl AthenaClient {
         self.config.api_key.expose()
     }
 
-    /// A request with the auth headers every call carries. The key's header value is
-    /// marked sensitive so no `Debug` print of the request shows it.
+    /// A request with the auth headers every call carries, after the config's
+    /// `extra_headers`. The key's header value is marked sensitive so no `Debug` print
+    /// of the request shows it.
     pub(crate) fn request(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
         let mut key = HeaderValue::from_str(self.config.api_key.expose())
             .unwrap_or_else(|_| HeaderValue::from_static(""));
         key.set_sensitive(true);
-        self.http
-            .request(method, url)
+        let mut request = self.http.request(method, url);
+        for (name, value) in &self.config.extra_headers {
+            match (
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) {
+                (Ok(name), Ok(value)) if name != "x-api-key" && name != "x-workspace-id" => {
+                    request = request.header(name, value);
+                }
+                _ => tracing::warn!(header = %name, "invalid extra header skipped"),
+            }
+        }
+        request
             .header("x-api-key", key)
             .header("x-workspace-id", &self.config.workspace_id)
     }
@@ -322,6 +334,35 @@ pub(crate) fn encode_path_segment(segment: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extra_headers_are_sent_but_never_replace_the_auth_headers() {
+        let mut config = ClientConfig::new(
+            "http://127.0.0.1:9",
+            crate::ApiKey::new("eak_k"),
+            "workspace:w",
+        );
+        config.extra_headers = vec![
+            ("X-Emulator-Fault".into(), "status=503".into()),
+            ("x-api-key".into(), "eak_other".into()),
+            ("X-Workspace-Id".into(), "workspace:other".into()),
+            ("bad name".into(), "v".into()),
+            ("x-bad-value".into(), "line\nbreak".into()),
+        ];
+        let client = AthenaClient::new(config).expect("client");
+        let request = client
+            .request(reqwest::Method::POST, "http://127.0.0.1:9/x")
+            .build()
+            .expect("request");
+        let headers = request.headers();
+        assert_eq!(headers["x-emulator-fault"], "status=503");
+        let keys: Vec<_> = headers.get_all("x-api-key").iter().collect();
+        assert_eq!(keys, ["eak_k"]);
+        let workspaces: Vec<_> = headers.get_all("x-workspace-id").iter().collect();
+        assert_eq!(workspaces, ["workspace:w"]);
+        assert!(headers.get("x-bad-value").is_none());
+        assert_eq!(headers.len(), 3);
+    }
 
     #[test]
     fn agent_ids_cannot_escape_their_path_segment() {

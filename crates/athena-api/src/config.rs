@@ -31,6 +31,11 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
     /// The clock retries wait on; tests inject one that does not sleep.
     pub sleeper: Arc<dyn Sleeper>,
+    /// Extra `(name, value)` headers sent on every request; for proxies and test
+    /// harnesses (e.g. the emulator's `X-Emulator-Fault`). Empty by default. A pair
+    /// that is not a valid header name or value is skipped, and so is `X-API-Key` or
+    /// `X-Workspace-Id` (the auth headers come from the fields above only).
+    pub extra_headers: Vec<(String, String)>,
 }
 
 impl ClientConfig {
@@ -53,6 +58,7 @@ impl ClientConfig {
             max_event_bytes: 4 * 1024 * 1024,
             retry: RetryPolicy::default(),
             sleeper: Arc::new(TokioSleeper),
+            extra_headers: Vec::new(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! athena-api against mock servers: every endpoint, faults, SSE parsing, logs, uploads.
 #![allow(clippy::unwrap_used)]
 
+mod against_emulator;
 mod endpoints;
 mod faults;
 mod fuzz_corpus;
