@@ -6,6 +6,7 @@ mod auth;
 mod bench;
 mod endpoints;
 mod faults;
+mod fixtures;
 mod fuzz;
 mod idempotency;
 mod lifecycle;
