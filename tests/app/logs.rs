@@ -145,8 +145,11 @@ fn the_key_reaches_no_log_file_and_no_error_and_message_text_is_not_logged() {
         };
         shown.push(serde_json::to_string(&AppError::from(error)).expect("json"));
     }
+    // The server's sentence reaches the user with the key masked (by athena-api, which
+    // knows the key, or by the redactor, which knows its shape); the checks below
+    // prove the key itself is gone.
     assert!(
-        shown[0].contains("unauthorized") && shown[0].contains("[redacted]"),
+        shown[0].contains("unauthorized") && shown[0].contains("is not valid"),
         "{}",
         shown[0]
     );
