@@ -57,7 +57,9 @@ function describeValidation(field: string, rule: ValidationRule, limit: number, 
     case "tooLarge":
       return `${field}: at most ${formatBytes(limit)} (this is ${formatBytes(actual)})`;
     case "invalidFormat":
-      return `${field}: not in the required form; names use lower-case letters, digits and _, start with a letter, and have at most ${formatCount(limit)} characters.`;
+      return field.includes("tool")
+        ? `${field}: not in the required form; names use lower-case letters, digits and _, start with a letter, and have at most ${formatCount(limit)} characters.`
+        : `${field}: not a valid id.`;
     case "duplicate":
       return `${field}: each value must be unique; item ${formatCount(actual + 1)} repeats item ${formatCount(limit + 1)}.`;
     case "unsupportedType":

@@ -231,7 +231,7 @@ impl AthenaClient {
                 .mime_str(checked.content_type)
                 .map_err(|e| ApiError::Transport(describe(&e)))?;
         let form = reqwest::multipart::Form::new().part("file", part);
-        let url = self.url(&[PathPart::Lit("/attachments/upload")]);
+        let url = self.url(&[PathPart::Lit("/attachments/upload")])?;
         tracing::debug!(
             size = total,
             content_type = checked.content_type,

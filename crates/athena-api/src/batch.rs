@@ -237,9 +237,9 @@ impl AthenaClient {
         request.validate()?;
         let url = self.url(&[
             PathPart::Lit("/agents/"),
-            PathPart::Id(agent_id),
+            PathPart::Id("agent_id", agent_id),
             PathPart::Lit("/execute/batch"),
-        ]);
+        ])?;
         let key = idempotency_key.unwrap_or_else(new_idempotency_key);
         let connect = self.connect_stream(url, json_body(request)?, Some(key.clone()));
         Ok(BatchStream {

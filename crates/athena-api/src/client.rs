@@ -13,7 +13,9 @@ use serde::de::DeserializeOwned;
 
 use crate::error::truncate;
 use crate::retry::{is_retryable_status, parse_retry_after};
-use crate::{ApiError, ClientConfig, ResponseMeta, ServerErrorBody};
+use crate::{
+    ApiError, ClientConfig, ResponseMeta, ServerErrorBody, ValidationError, ValidationRule,
+};
 
 /// The largest error body read from a failed response.
 pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -91,15 +93,29 @@ impl AthenaClient {
     }
 
     /// `base_url` + the path built from literal parts and percent-encoded ids.
-    pub(crate) fn url(&self, parts: &[PathPart<'_>]) -> String {
+    ///
+    /// An id that is empty, `.` or `..` is refused: URL parsers treat the last two
+    /// (even percent-encoded) as path steps, so `..` would send the call to another
+    /// endpoint.
+    pub(crate) fn url(&self, parts: &[PathPart<'_>]) -> Result<String, ValidationError> {
         let mut url = self.config.base_url.clone();
         for part in parts {
             match part {
                 PathPart::Lit(text) => url.push_str(text),
-                PathPart::Id(id) => url.push_str(&encode_path_segment(id)),
+                PathPart::Id(field, id) => {
+                    if matches!(*id, "" | "." | "..") {
+                        return Err(ValidationError {
+                            field,
+                            rule: ValidationRule::InvalidFormat,
+                            limit: 0,
+                            actual: id.len() as u64,
+                        });
+                    }
+                    url.push_str(&encode_path_segment(id));
+                }
             }
         }
-        url
+        Ok(url)
     }
 
     /// The key, for redacting it from anything the server echoes back.
@@ -236,8 +252,9 @@ impl AthenaClient {
 pub(crate) enum PathPart<'a> {
     /// Written as is.
     Lit(&'a str),
-    /// An id from the caller or the server: percent-encoded.
-    Id(&'a str),
+    /// An id from the caller or the server, with the API's name for it: checked and
+    /// percent-encoded.
+    Id(&'static str, &'a str),
 }
 
 /// Decodes a success response's `{"data": ...}` envelope.
@@ -369,5 +386,38 @@ mod tests {
         assert_eq!(encode_path_segment("agent:demo-chat"), "agent:demo-chat");
         assert_eq!(encode_path_segment("../x?y=1"), "..%2Fx%3Fy%3D1");
         assert_eq!(encode_path_segment("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn ids_that_are_path_steps_are_refused() {
+        let client = AthenaClient::new(ClientConfig::new(
+            "http://127.0.0.1:9",
+            crate::ApiKey::new("eak_test"),
+            "workspace:w",
+        ))
+        .expect("client");
+        for id in ["", ".", ".."] {
+            let err = client
+                .url(&[
+                    PathPart::Lit("/agents/"),
+                    PathPart::Id("agent_id", id),
+                    PathPart::Lit("/execute"),
+                ])
+                .expect_err(id);
+            assert_eq!(
+                (err.field, err.rule),
+                ("agent_id", ValidationRule::InvalidFormat)
+            );
+        }
+        assert_eq!(
+            client
+                .url(&[
+                    PathPart::Lit("/agents/"),
+                    PathPart::Id("agent_id", "a..b"),
+                    PathPart::Lit("/x")
+                ])
+                .expect("ordinary id"),
+            "http://127.0.0.1:9/agents/a..b/x"
+        );
     }
 }

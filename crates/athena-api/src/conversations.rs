@@ -57,7 +57,7 @@ impl AthenaClient {
         struct Body<'a> {
             agent_id: &'a str,
         }
-        let url = self.url(&[PathPart::Lit("/my/conversations")]);
+        let url = self.url(&[PathPart::Lit("/my/conversations")])?;
         let body = json_body(&Body { agent_id })?;
         self.send_json(CallOptions::RETRY, || {
             self.request(Method::POST, &url)
@@ -78,9 +78,9 @@ impl AthenaClient {
     ) -> Result<ResponseMeta, ApiError> {
         let url = self.url(&[
             PathPart::Lit("/my/conversations/"),
-            PathPart::Id(conversation_id),
+            PathPart::Id("conversation_id", conversation_id),
             PathPart::Lit("/archive"),
-        ]);
+        ])?;
         let response = self
             .send(CallOptions::RETRY, || self.request(Method::POST, &url))
             .await?;
@@ -101,11 +101,11 @@ impl AthenaClient {
     ) -> Result<ResponseMeta, ApiError> {
         let url = self.url(&[
             PathPart::Lit("/my/conversations/"),
-            PathPart::Id(conversation_id),
+            PathPart::Id("conversation_id", conversation_id),
             PathPart::Lit("/messages/"),
-            PathPart::Id(message_id),
+            PathPart::Id("message_id", message_id),
             PathPart::Lit("/feedback"),
-        ]);
+        ])?;
         let value = match feedback {
             Feedback::Up => 1,
             Feedback::Down => -1,

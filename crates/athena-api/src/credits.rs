@@ -57,9 +57,9 @@ impl AthenaClient {
     ) -> Result<ApiResponse<CreditsPreview>, ApiError> {
         let url = self.url(&[
             PathPart::Lit("/agents/"),
-            PathPart::Id(agent_id),
+            PathPart::Id("agent_id", agent_id),
             PathPart::Lit("/preview-credits"),
-        ]);
+        ])?;
         let body = json_body(request)?;
         self.send_json(CallOptions::RETRY, || {
             self.request(Method::POST, &url)

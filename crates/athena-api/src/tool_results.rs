@@ -127,9 +127,9 @@ impl AthenaClient {
     ) -> Result<reqwest::Response, ApiError> {
         let url = self.url(&[
             PathPart::Lit("/executions/"),
-            PathPart::Id(execution_id),
+            PathPart::Id("execution_id", execution_id),
             PathPart::Lit("/tool-result"),
-        ]);
+        ])?;
         let body = json_body(result)?;
         let accept = if want_stream {
             "text/event-stream"
