@@ -7,19 +7,19 @@ use tauri::{Manager, Runtime};
 
 /// The app's folders, created 0700 on Unix.
 #[derive(Debug, Clone)]
-pub struct AppFolders {
+pub(crate) struct AppFolders {
     /// The app's data.
-    pub data: PathBuf,
+    pub(crate) data: PathBuf,
     /// Generated images and videos, downloaded by the backend.
-    pub media: PathBuf,
+    pub(crate) media: PathBuf,
     /// Log files.
-    pub logs: PathBuf,
+    pub(crate) logs: PathBuf,
 }
 
 impl AppFolders {
     /// Under `base` when given (tests), else the OS's per-user folders, which Tauri
     /// names after the bundle identifier `app.athena.desktop`.
-    pub fn create<R: Runtime, M: Manager<R>>(
+    pub(crate) fn create<R: Runtime, M: Manager<R>>(
         manager: &M,
         base: Option<&Path>,
     ) -> Result<Self, Box<dyn std::error::Error>> {

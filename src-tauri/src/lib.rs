@@ -17,7 +17,6 @@ mod sink;
 mod state;
 mod window;
 
-pub use folders::AppFolders;
 pub use setup::{LaunchOptions, LinkHandlers};
 
 use std::sync::Arc;

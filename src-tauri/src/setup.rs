@@ -77,7 +77,6 @@ pub(crate) fn setup<R: Runtime>(
         confirmer: Arc::new(NativeDialog(app.handle().clone())),
         opener: Arc::new(SystemBrowser(app.handle().clone())),
     }));
-    app.manage(folders);
     if !options.headless {
         window::create_main_window(app)?;
     }

@@ -6,12 +6,7 @@ const BINDINGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/bindings.ts"
 
 #[test]
 fn committed_bindings_match_the_rust_commands_and_events() {
-    let dir = std::env::temp_dir().join(format!("athena-bindings-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let fresh_path = dir.join("bindings.ts");
-    athena_desktop::export_bindings(&fresh_path).expect("export bindings");
-    let fresh = std::fs::read_to_string(&fresh_path).expect("read fresh bindings");
-    std::fs::remove_dir_all(&dir).ok();
+    let fresh = crate::generated_bindings();
 
     if std::env::var_os("ATHENA_UPDATE_BINDINGS").is_some() {
         std::fs::write(BINDINGS, &fresh).expect("write ui/src/bindings.ts");

@@ -4,12 +4,7 @@ use std::collections::BTreeSet;
 
 #[test]
 fn build_permissions_and_registered_commands_are_the_same_list() {
-    let dir = std::env::temp_dir().join(format!("athena-commands-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join("bindings.ts");
-    athena_desktop::export_bindings(&path).expect("export bindings");
-    let bindings = std::fs::read_to_string(&path).expect("read bindings");
-    std::fs::remove_dir_all(&dir).ok();
+    let bindings = crate::generated_bindings();
 
     // Every registered command appears in the bindings as `__TAURI_INVOKE<T>("name"`.
     let registered: BTreeSet<String> = bindings

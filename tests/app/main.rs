@@ -6,3 +6,14 @@ mod commands;
 mod ipc;
 mod logs;
 mod security_config;
+
+/// The TypeScript bindings the Rust commands and events generate now.
+fn generated_bindings() -> String {
+    let dir = std::env::temp_dir().join(format!("athena-bindings-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("bindings.ts");
+    athena_desktop::export_bindings(&path).expect("export bindings");
+    let text = std::fs::read_to_string(&path).expect("read generated bindings");
+    std::fs::remove_dir_all(&dir).ok();
+    text
+}
