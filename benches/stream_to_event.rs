@@ -418,6 +418,7 @@ fn workspace(server: &EmulatorHandle) -> Workspace {
         server.workspace_id(),
     );
     Workspace {
+        id: "bench".into(),
         name: "Benchmark".into(),
         is_demo: false,
         client: AthenaClient::new(config).expect("the client builds"),

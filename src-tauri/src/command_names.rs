@@ -3,6 +3,7 @@
 // checks this list against the commands registered with tauri-specta.
 &[
     "workspace_overview",
+    "select_workspace",
     "send_message",
     "chat_snapshot",
     "execution_snapshot",

@@ -9,11 +9,27 @@ use crate::ipc::{AppError, ChatSnapshot, ExecutionSnapshot, WorkspaceOverview};
 use crate::readiness::{READY_LINE, Readiness};
 use crate::state::AppState;
 
-/// The active workspace and its agents.
+/// The active workspace and its agents, and every workspace the user can pick.
 #[tauri::command]
 #[specta::specta]
 pub fn workspace_overview(state: State<'_, AppState>) -> WorkspaceOverview {
-    WorkspaceOverview::from(state.active_workspace())
+    WorkspaceOverview::new(state.active_workspace(), state.workspaces())
+}
+
+/// Makes another workspace the active one; returns the new overview.
+#[tauri::command]
+#[specta::specta]
+pub fn select_workspace(
+    state: State<'_, AppState>,
+    workspace_id: String,
+) -> Result<WorkspaceOverview, AppError> {
+    if !state.select(&workspace_id) {
+        return Err(AppError::UnknownWorkspace { workspace_id });
+    }
+    Ok(WorkspaceOverview::new(
+        state.active_workspace(),
+        state.workspaces(),
+    ))
 }
 
 /// Sends a message to an agent of the active workspace; returns the execution handle

@@ -1,7 +1,7 @@
 //! The built-in demo workspace: the emulator, started inside the app.
 
 use athena_api::{ApiKey, AthenaClient, ClientConfig};
-use athena_core::{AgentSummary, Workspace};
+use athena_core::{AgentSummary, AgentVariable, DEMO_WORKSPACE_ID, Workspace};
 use athena_emulator::{Emulator, EmulatorConfig, EmulatorHandle};
 
 /// The demo workspace and the server behind it (stopped when dropped).
@@ -28,11 +28,22 @@ pub(crate) async fn start() -> Result<DemoWorkspace, Box<dyn std::error::Error>>
             id: a.id,
             name: a.name,
             description: a.description,
+            requires_user_message: a.requires_user_message,
+            variables: a
+                .variables
+                .into_iter()
+                .map(|v| AgentVariable {
+                    name: v.name,
+                    description: v.description,
+                    required: v.required,
+                })
+                .collect(),
         })
         .collect();
     tracing::info!(base_url = %server.base_url(), "demo workspace started");
     Ok(DemoWorkspace {
         workspace: Workspace {
+            id: DEMO_WORKSPACE_ID.into(),
             name: "Demo workspace".into(),
             is_demo: true,
             client,

@@ -6,15 +6,21 @@
 
 mod commands;
 mod demo;
+mod dialogs;
+mod drops;
 mod folders;
 pub mod ipc;
+pub mod launch;
 mod links;
 pub mod logging;
 mod navigation;
 mod readiness;
+mod run_workspace;
 mod setup;
 mod sink;
 mod state;
+#[cfg(all(feature = "test-support", unix))]
+mod test_support;
 mod window;
 
 pub use setup::{LaunchOptions, LinkHandlers};
@@ -40,6 +46,7 @@ pub fn specta_builder_for<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
     tauri_specta::Builder::<R>::new()
         .commands(tauri_specta::collect_commands![
             commands::workspace_overview,
+            commands::select_workspace,
             commands::send_message,
             commands::chat_snapshot,
             commands::execution_snapshot,
@@ -86,11 +93,21 @@ pub fn app_builder<R: tauri::Runtime>(
         .setup(move |app| setup::setup(app, &specta, &options))
 }
 
-/// Starts the app on the built-in demo workspace.
+/// Starts the app on the built-in demo workspace, plus the workspace and data folder
+/// the command line or environment name ([`launch`]).
 pub fn run() {
     logging::install_panic_hook();
+    let line = match launch::parse(std::env::args().skip(1), |name| std::env::var(name).ok()) {
+        Ok(line) => line,
+        Err(reason) => {
+            eprintln!("athena-desktop: {reason}\n\n{}", launch::USAGE);
+            std::process::exit(2);
+        }
+    };
     let options = LaunchOptions {
         install_logging: true,
+        data_dir: line.data_dir,
+        run_workspace: line.workspace,
         ..LaunchOptions::default()
     };
     let result = app_builder(tauri::Builder::default(), options).run(tauri::generate_context!());

@@ -1,27 +1,9 @@
-//! The native dialog and the system browser behind core's link policy.
+//! The system browser behind core's link policy (the question is core's
+//! [`athena_core::dialogs::LinkQuestion`] over the app's dialogs).
 
-use athena_core::links::{CheckedLink, LinkConfirmer, LinkOpener, confirmation_text};
+use athena_core::links::LinkOpener;
 use tauri::{AppHandle, Runtime};
-use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 use tauri_plugin_opener::OpenerExt;
-
-/// Asks in a native dialog raised from Rust: a page cannot click it.
-pub struct NativeDialog<R: Runtime>(pub AppHandle<R>);
-
-impl<R: Runtime> LinkConfirmer for NativeDialog<R> {
-    fn confirm(&self, link: &CheckedLink) -> bool {
-        self.0
-            .dialog()
-            .message(confirmation_text(link))
-            .title("Open link?")
-            .kind(MessageDialogKind::Warning)
-            .buttons(MessageDialogButtons::OkCancelCustom(
-                "Open in browser".into(),
-                "Cancel".into(),
-            ))
-            .blocking_show()
-    }
-}
 
 /// The system's default browser.
 pub struct SystemBrowser<R: Runtime>(pub AppHandle<R>);

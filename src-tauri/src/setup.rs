@@ -3,14 +3,17 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use athena_core::dialogs::{Dialogs, LinkQuestion};
 use athena_core::links::{LinkConfirmer, LinkOpener};
 use tauri::{App, Manager, Runtime};
 
+use crate::dialogs::NativeDialogs;
 use crate::folders::AppFolders;
-use crate::links::{NativeDialog, SystemBrowser};
+use crate::launch::RunWorkspace;
+use crate::links::SystemBrowser;
 use crate::readiness::Readiness;
 use crate::state::AppState;
-use crate::{FRAME_INTERVAL, demo, logging, update_sink, window};
+use crate::{FRAME_INTERVAL, demo, logging, run_workspace, update_sink, window};
 
 /// How the app starts.
 #[derive(Clone, Default)]
@@ -25,6 +28,8 @@ pub struct LaunchOptions {
     pub links: Option<LinkHandlers>,
     /// Do not create the main window (tests of the IPC path make their own).
     pub headless: bool,
+    /// A workspace for this run beside the demo one (command line or environment).
+    pub run_workspace: Option<RunWorkspace>,
 }
 
 impl std::fmt::Debug for LaunchOptions {
@@ -33,6 +38,7 @@ impl std::fmt::Debug for LaunchOptions {
             .field("data_dir", &self.data_dir)
             .field("install_logging", &self.install_logging)
             .field("headless", &self.headless)
+            .field("run_workspace", &self.run_workspace)
             .finish_non_exhaustive()
     }
 }
@@ -68,18 +74,65 @@ pub(crate) fn setup<R: Runtime>(
     specta.mount_events(app);
 
     let demo = tauri::async_runtime::block_on(demo::start())?;
+    let run = options
+        .run_workspace
+        .as_ref()
+        .map(run_workspace::connect)
+        .transpose()?;
     let runtime = tauri::async_runtime::handle().inner().clone();
     let executions =
         athena_core::Executions::new(update_sink(app.handle().clone()), FRAME_INTERVAL, runtime);
-    app.manage(AppState::new(demo, executions));
+    app.manage(AppState::new(demo, run, executions));
     app.manage(Readiness::default());
+    let outside = outside_services(app, options)?;
     app.manage(options.links.clone().unwrap_or_else(|| LinkHandlers {
-        confirmer: Arc::new(NativeDialog(app.handle().clone())),
-        opener: Arc::new(SystemBrowser(app.handle().clone())),
+        confirmer: Arc::new(LinkQuestion(outside.dialogs.clone())),
+        opener: outside.opener.clone(),
     }));
     if !options.headless {
         window::create_main_window(app)?;
     }
     tracing::info!("app started");
     Ok(())
+}
+
+/// What the app asks of the world outside: the OS's dialogs and browser, or, in a
+/// test-support build run with a data folder, the test bench's scripted stand-ins.
+struct Outside {
+    dialogs: Arc<dyn Dialogs>,
+    opener: Arc<dyn LinkOpener + Send + Sync>,
+}
+
+#[cfg(not(all(feature = "test-support", unix)))]
+fn outside_services<R: Runtime>(
+    app: &App<R>,
+    _options: &LaunchOptions,
+) -> Result<Outside, Box<dyn std::error::Error>> {
+    Ok(Outside {
+        dialogs: Arc::new(NativeDialogs(app.handle().clone())),
+        opener: Arc::new(SystemBrowser(app.handle().clone())),
+    })
+}
+
+#[cfg(all(feature = "test-support", unix))]
+fn outside_services<R: Runtime>(
+    app: &App<R>,
+    options: &LaunchOptions,
+) -> Result<Outside, Box<dyn std::error::Error>> {
+    use crate::test_support::{self, CONTROL_SOCKET, RecordingOpener, ScriptedDialogs};
+    let Some(dir) = &options.data_dir else {
+        return Ok(Outside {
+            dialogs: Arc::new(NativeDialogs(app.handle().clone())),
+            opener: Arc::new(SystemBrowser(app.handle().clone())),
+        });
+    };
+    let dialogs = Arc::new(ScriptedDialogs::default());
+    let opener = Arc::new(RecordingOpener::default());
+    test_support::start(
+        &dir.join(CONTROL_SOCKET),
+        dialogs.clone(),
+        opener.clone(),
+        Arc::new(|paths: &[PathBuf]| crate::drops::files_dropped(paths)),
+    )?;
+    Ok(Outside { dialogs, opener })
 }

@@ -1,7 +1,7 @@
 //! The main window, with its navigation locked to the app's own pages.
 
 use tauri::webview::NewWindowResponse;
-use tauri::{Manager, Runtime, WebviewWindowBuilder};
+use tauri::{DragDropEvent, Manager, Runtime, WebviewWindowBuilder, WindowEvent};
 
 use crate::navigation::is_app_page;
 
@@ -18,7 +18,7 @@ pub fn create_main_window<R: Runtime, M: Manager<R>>(
         .find(|w| w.label == "main")
         .cloned()
         .ok_or("tauri.conf.json has no window labelled main")?;
-    WebviewWindowBuilder::from_config(manager.app_handle(), &config)?
+    let window = WebviewWindowBuilder::from_config(manager.app_handle(), &config)?
         .on_navigation(|url| {
             let allowed = is_app_page(url);
             if !allowed {
@@ -34,5 +34,12 @@ pub fn create_main_window<R: Runtime, M: Manager<R>>(
             NewWindowResponse::Deny
         })
         .build()?;
+    window.on_window_event(|event| {
+        if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+            let paths = paths.clone();
+            // Looking at the files touches the disk: not on the main thread.
+            tauri::async_runtime::spawn_blocking(move || crate::drops::files_dropped(&paths));
+        }
+    });
     Ok(())
 }

@@ -59,6 +59,7 @@ fn start(answer: bool) -> TestApp {
             opener: user.clone(),
         }),
         headless: true,
+        run_workspace: None,
     };
     let mut app = app_builder(mock_builder(), options)
         .build(tauri::generate_context!(test = true))

@@ -53,6 +53,7 @@ fn workspace(base_url: &str) -> Workspace {
     ))
     .expect("client");
     Workspace {
+        id: "test".into(),
         name: "test".into(),
         is_demo: false,
         client,

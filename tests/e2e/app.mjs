@@ -1,6 +1,8 @@
 // Starts the built app through tauri-driver (one fresh app per session) and offers the
 // few steps the tests share. Set up by `cargo xtask e2e`, which passes these variables.
 import { remote } from "webdriverio";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 
 const app = required("ATHENA_APP");
@@ -13,8 +15,17 @@ function required(name) {
   return value;
 }
 
-/** Opens the app and waits for its readiness signal (never a fixed sleep). */
-export async function openApp() {
+/** A fresh data folder for one app (kept across its restarts). */
+export function newDataDir() {
+  return mkdtempSync(path.join(tmpdir(), "athena-e2e-"));
+}
+
+/**
+ * Opens the app with these command-line arguments (for example `--data-dir` and a
+ * standalone emulator's workspace) and waits for its readiness signal (never a fixed
+ * sleep).
+ */
+export async function openApp(args = []) {
   const browser = await remote({
     hostname: "127.0.0.1",
     port,
@@ -23,7 +34,7 @@ export async function openApp() {
     capabilities: {
       browserName: "wry",
       "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application: app },
+      "tauri:options": { application: app, args },
     },
   });
   await waitUntilReady(browser);
@@ -56,4 +67,16 @@ export async function screenshot(browser, name) {
   const file = path.join(outDir, `${name}.png`);
   await browser.saveScreenshot(file);
   return file;
+}
+
+/** Ends a session whose app may already be gone (killed): never waits long. */
+export async function closeApp(browser) {
+  if (!browser) return;
+  await Promise.race([browser.deleteSession().catch(() => undefined), new Promise((r) => setTimeout(r, 5_000))]);
+}
+
+/** Picks the agent with this id in the header. */
+export async function pickAgent(browser, agentId) {
+  const picker = await browser.$('[data-testid="agent-picker"]');
+  await picker.selectByAttribute("value", agentId);
 }

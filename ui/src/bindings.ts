@@ -8,8 +8,10 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 
 /** Commands */
 export const commands = {
-	/**  The active workspace and its agents. */
+	/**  The active workspace and its agents, and every workspace the user can pick. */
 	workspaceOverview: () => __TAURI_INVOKE<WorkspaceOverview>("workspace_overview"),
+	/**  Makes another workspace the active one; returns the new overview. */
+	selectWorkspace: (workspaceId: string) => typedError<WorkspaceOverview, AppError>(__TAURI_INVOKE("select_workspace", { workspaceId })),
 	/**
 	 *  Sends a message to an agent of the active workspace; returns the execution handle
 	 *  at once. Everything after that arrives as `ExecutionUpdate` events.
@@ -42,6 +44,8 @@ export type AgentSummary = {
 	name: string,
 	/**  One line on what it does. */
 	description: string,
+	/**  Whether a message must be typed. */
+	requiresUserMessage: boolean,
 };
 
 /**  An error the UI can act on: a code and its parameters. The UI owns the words. */
@@ -82,6 +86,10 @@ serverMessage: string | null } |
 { code: "unknownExecution"; 
 /**  The handle asked for. */
 handle: string } | 
+/**  No workspace has this id. */
+{ code: "unknownWorkspace"; 
+/**  The id asked for. */
+workspaceId: string } | 
 /**  The execution's task stopped unexpectedly; the app keeps running. */
 { code: "interrupted" } | 
 /**  A link was not opened: its kind of address is never opened. */
@@ -224,14 +232,28 @@ export type ValidationRule =
 /**  A file whose content contradicts its name. */
 "typeMismatch";
 
-/**  The active workspace, as the header shows it. */
+/**  A workspace in the picker. */
+export type WorkspaceChoice = {
+	/**  The app's stable id for it. */
+	id: string,
+	/**  Its name. */
+	name: string,
+	/**  Whether it is the built-in demo workspace. */
+	isDemo: boolean,
+};
+
+/**  The active workspace, as the header shows it, and the others to pick from. */
 export type WorkspaceOverview = {
+	/**  The active workspace's id. */
+	workspaceId: string,
 	/**  Its name. */
 	workspaceName: string,
 	/**  Whether it is the built-in demo workspace. */
 	isDemo: boolean,
 	/**  The agents to offer. */
 	agents: AgentSummary[],
+	/**  Every workspace the user can pick, the demo one first. */
+	workspaces: WorkspaceChoice[],
 };
 
 /* Tauri Specta runtime */

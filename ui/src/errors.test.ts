@@ -11,6 +11,7 @@ const examples: Record<AppError["code"], AppError> = {
   streamEndedEarly: { code: "streamEndedEarly", executionId: "e1" },
   executionFailed: { code: "executionFailed", serverCode: "tool_error", serverMessage: "The tool crashed" },
   unknownExecution: { code: "unknownExecution", handle: "h1" },
+  unknownWorkspace: { code: "unknownWorkspace", workspaceId: "w1" },
   interrupted: { code: "interrupted" },
   linkRefused: { code: "linkRefused", reason: "schemeNotAllowed", scheme: "file" },
   browserUnavailable: { code: "browserUnavailable" },

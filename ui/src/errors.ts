@@ -109,6 +109,8 @@ export function describeError(error: AppError): string {
       );
     case "unknownExecution":
       return "This conversation turn is no longer known to the app, so it can't be updated. Send the message again if you still need the answer.";
+    case "unknownWorkspace":
+      return "That workspace is no longer available. Pick another one, or restart the app.";
     case "interrupted":
       return "This answer was interrupted by a problem inside Athena Desktop; the rest of the app keeps working. Send the message again to retry.";
     case "linkRefused":

@@ -4,7 +4,12 @@
 
 use std::process::Stdio;
 
-use crate::{Result, process, setup};
+use crate::e2e::Bench;
+use crate::{Result, process, root, seams, setup};
+
+/// Real-window benchmarks: node scripts in tests/e2e/bench/, run against the release
+/// build (as users run it), each printing BENCH lines.
+const PAGE_BENCHMARKS: &[&str] = &["tests/e2e/bench/plain-stream.bench.mjs"];
 
 /// Each benchmark: the cargo arguments that run it.
 const BENCHMARKS: &[&[&str]] = &[
@@ -13,10 +18,19 @@ const BENCHMARKS: &[&[&str]] = &[
     &["bench", "-p", "athena-api", "--bench", "decode"],
 ];
 
-pub fn bench() -> Result {
+/// `only`: `Some("page")` runs the real-window benchmarks alone, `Some("cargo")` the
+/// others alone; `None` runs all.
+pub fn bench(only: Option<&str>) -> Result {
     setup::build_ui_dist_if_missing()?;
-    let mut rows: Vec<[String; 4]> = Vec::new();
-    for args in BENCHMARKS {
+    let (page, others) = match only {
+        None => (true, true),
+        Some("page") => (true, false),
+        Some("cargo") => (false, true),
+        Some(other) => return Err(format!("unknown benchmark group {other} (page or cargo)")),
+    };
+    let mut rows: Vec<[String; 4]> = if page { page_benchmarks()? } else { Vec::new() };
+    let cargo_benchmarks: &[&[&str]] = if others { BENCHMARKS } else { &[] };
+    for args in cargo_benchmarks {
         println!("\n==> cargo {}", args.join(" "));
         let output = process::command(&process::cargo_program(), args)
             .stderr(Stdio::inherit())
@@ -34,6 +48,50 @@ pub fn bench() -> Result {
     }
     print_table(&rows);
     Ok(())
+}
+
+/// Builds the release app and emulator (checking the app carries no test seam, so the
+/// figures are a user's), then runs each page benchmark in the real window.
+fn page_benchmarks() -> Result<Vec<[String; 4]>> {
+    let app = setup::build_app(true)?;
+    seams::check(&app, false)?;
+    process::cargo(&[
+        "build",
+        "--release",
+        "-p",
+        "athena-emulator",
+        "--bin",
+        "athena-emulator",
+    ])?;
+    let emulator = setup::target_dir().join("release").join("athena-emulator");
+    let bench = Bench::start(&app, &emulator)?;
+    let mut rows = Vec::new();
+    let mut outcome = Ok(());
+    for script in PAGE_BENCHMARKS {
+        println!("\n==> node {script}");
+        let mut command = process::command("node", &[script]);
+        command.current_dir(root()).stderr(Stdio::inherit());
+        for (key, value) in bench.env() {
+            command.env(key, value);
+        }
+        match command.output() {
+            Ok(output) => {
+                let stdout = String::from_utf8_lossy(&output.stdout);
+                print!("{stdout}");
+                rows.extend(stdout.lines().filter_map(parse_figure));
+                if !output.status.success() {
+                    outcome = Err(format!("node {script} failed"));
+                    break;
+                }
+            }
+            Err(e) => {
+                outcome = Err(format!("could not run node {script}: {e}"));
+                break;
+            }
+        }
+    }
+    bench.stop();
+    outcome.map(|()| rows)
 }
 
 fn parse_figure(line: &str) -> Option<[String; 4]> {

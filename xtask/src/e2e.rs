@@ -6,38 +6,95 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use std::path::{Path, PathBuf};
+
+use crate::bus::SessionBus;
 use crate::xvfb::VirtualDisplay;
-use crate::{Result, process, root, setup};
+use crate::{Result, process, root, seams, setup};
 
 pub fn e2e() -> Result {
     let app = setup::build_app_as_tested()?;
-    let out_dir = setup::target_dir().join("e2e");
-    std::fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
-
-    let display = VirtualDisplay::start(1280, 800)?;
-    let port = process::free_port()?;
-    let native_port = process::free_port()?;
-    let mut driver = Command::new("tauri-driver")
-        .args([
-            "--port",
-            &port.to_string(),
-            "--native-port",
-            &native_port.to_string(),
-        ])
-        .env("DISPLAY", &display.display)
-        .stdout(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("could not start tauri-driver: {e}"))?;
-    let outcome = wait_for_port(port, Duration::from_secs(30)).and_then(|()| {
-        run_suite(&[
-            ("ATHENA_APP", app.to_string_lossy().as_ref()),
-            ("TAURI_DRIVER_PORT", &port.to_string()),
-            ("ATHENA_E2E_OUT", out_dir.to_string_lossy().as_ref()),
-            ("DISPLAY", &display.display),
-        ])
-    });
-    process::terminate(&mut driver);
+    // The suite drives the seams; make sure this build has them.
+    seams::check(&app, true)?;
+    let emulator = setup::target_dir().join("debug").join("athena-emulator");
+    let bench = Bench::start(&app, &emulator)?;
+    let outcome = run_suite(&bench.env());
+    bench.stop();
     outcome
+}
+
+/// What a real-window run needs around the app: a virtual display, a session bus and
+/// tauri-driver, plus the paths the tests read from the environment.
+pub struct Bench {
+    display: VirtualDisplay,
+    bus: SessionBus,
+    driver: std::process::Child,
+    port: u16,
+    app: PathBuf,
+    emulator: PathBuf,
+    out_dir: PathBuf,
+}
+
+impl Bench {
+    /// Starts Xvfb, a session bus and tauri-driver (which inherits both, and passes
+    /// them to every app it launches).
+    pub fn start(app: &Path, emulator: &Path) -> Result<Self> {
+        let out_dir = setup::target_dir().join("e2e");
+        std::fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+        let display = VirtualDisplay::start(1280, 800)?;
+        let bus = SessionBus::start()?;
+        let port = process::free_port()?;
+        let native_port = process::free_port()?;
+        let driver = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("DISPLAY", &display.display)
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            .stdout(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("could not start tauri-driver: {e}"))?;
+        let mut bench = Self {
+            display,
+            bus,
+            driver,
+            port,
+            app: app.to_owned(),
+            emulator: emulator.to_owned(),
+            out_dir,
+        };
+        if let Err(e) = wait_for_port(port, Duration::from_secs(30)) {
+            process::terminate(&mut bench.driver);
+            return Err(e);
+        }
+        Ok(bench)
+    }
+
+    /// The variables the tests and benchmarks read.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("ATHENA_APP", self.app.to_string_lossy().into_owned()),
+            (
+                "ATHENA_EMULATOR",
+                self.emulator.to_string_lossy().into_owned(),
+            ),
+            ("TAURI_DRIVER_PORT", self.port.to_string()),
+            (
+                "ATHENA_E2E_OUT",
+                self.out_dir.to_string_lossy().into_owned(),
+            ),
+            ("DISPLAY", self.display.display.clone()),
+            ("DBUS_SESSION_BUS_ADDRESS", self.bus.address.clone()),
+        ]
+    }
+
+    /// Stops tauri-driver (SIGTERM, so it ends WebKitWebDriver), then the bus and Xvfb.
+    pub fn stop(mut self) {
+        process::terminate(&mut self.driver);
+    }
 }
 
 fn wait_for_port(port: u16, limit: Duration) -> Result {
@@ -54,7 +111,7 @@ fn wait_for_port(port: u16, limit: Duration) -> Result {
 }
 
 /// Runs the suite, echoing its output, and fails unless it ran tests and all passed.
-fn run_suite(env: &[(&str, &str)]) -> Result {
+fn run_suite(env: &[(&'static str, String)]) -> Result {
     let mut command = Command::new("node");
     command
         .args([

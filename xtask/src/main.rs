@@ -2,10 +2,12 @@
 //! fresh Debian machine lacks, so that the README's two commands are the whole set-up.
 
 mod bench;
+mod bus;
 mod e2e;
 mod fuzz;
 mod process;
 mod run;
+mod seams;
 mod setup;
 mod xvfb;
 
@@ -22,7 +24,9 @@ usage: cargo xtask <command>
   test           everything CI checks: fmt, clippy, cargo test, UI type check + unit tests,
                  the bindings check, and the real-window suite
   e2e            the real-window suite only (built app, Xvfb, tauri-driver, WebDriver)
-  bench          every benchmark, printed as one table
+  bench [page|cargo]
+                 every benchmark, printed as one table (page: only the real-window ones,
+                 against the release build; cargo: only the others)
   fuzz [--seconds N] [--target NAME]
                  run athena-api's cargo-fuzz target (default decode_event, 60 s) on nightly
   bindings       regenerate ui/src/bindings.ts from the Rust commands and events
@@ -38,7 +42,7 @@ fn main() -> ExitCode {
         Some("run") => run::run(&args[1..]),
         Some("test") => test(),
         Some("e2e") => setup::all().and_then(|()| e2e::e2e()),
-        Some("bench") => setup::all().and_then(|()| bench::bench()),
+        Some("bench") => setup::all().and_then(|()| bench::bench(args.get(1).map(String::as_str))),
         Some("bindings") => bindings(),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("setup") => setup::all(),
@@ -81,10 +85,15 @@ fn test() -> Result {
         ])
     })?;
     // The bindings check is the `app` test binary's bindings test, run here with the rest.
+    // The app's tests get the test seams through its dev-dependency on itself.
     step("cargo test (includes the bindings check)", || {
         process::cargo(&["test", "--workspace"])
     })?;
     step("real-window suite", e2e::e2e)?;
+    step("the release build carries no test seam", || {
+        let app = setup::build_app(true)?;
+        seams::check(&app, false)
+    })?;
     println!(
         "xtask: all checks passed in {:.0} s",
         started.elapsed().as_secs_f64()

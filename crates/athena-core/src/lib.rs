@@ -7,6 +7,9 @@
 //! frame. A view that missed updates asks for a [`ExecutionSnapshot`] and continues
 //! from its sequence number.
 
+mod agents_file;
+pub mod dialogs;
+mod dropped;
 mod error;
 mod execution;
 mod executions;
@@ -16,6 +19,10 @@ pub mod redact;
 mod runner;
 mod workspace;
 
+pub use agents_file::{
+    AgentVariable, AgentsFileError, parse_agents, read_agents_file, write_agents,
+};
+pub use dropped::{DroppedItem, inspect_dropped};
 pub use error::{CoreError, ExecutionError};
 pub use execution::{
     ExecutionChange, ExecutionHandle, ExecutionSnapshot, ExecutionStatus, ExecutionUpdate,
@@ -23,4 +30,4 @@ pub use execution::{
 };
 pub use executions::Executions;
 pub use private_dir::create_private_dir;
-pub use workspace::{AgentSummary, Workspace};
+pub use workspace::{AgentSummary, DEMO_WORKSPACE_ID, Workspace, workspace_key};

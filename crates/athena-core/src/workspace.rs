@@ -1,5 +1,7 @@
 use athena_api::AthenaClient;
 
+use crate::AgentVariable;
+
 /// An agent the user can pick.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgentSummary {
@@ -9,14 +11,25 @@ pub struct AgentSummary {
     pub name: String,
     /// One line saying what it does.
     pub description: String,
+    /// Whether a message must be typed (a wizard agent runs on its variables alone).
+    pub requires_user_message: bool,
+    /// The variables it reads, for a wizard agent.
+    pub variables: Vec<AgentVariable>,
 }
+
+/// The id of the built-in demo workspace.
+pub const DEMO_WORKSPACE_ID: &str = "demo";
 
 /// A connected Athena workspace: where executions go, and the agents it offers.
 ///
-/// The API lists no agents, so a real workspace's agents are entered by id; the
-/// built-in demo workspace knows its own.
+/// The API lists no agents, so a real workspace's agents are entered by id (or read
+/// from an agents file); the built-in demo workspace knows its own.
 #[derive(Debug, Clone)]
 pub struct Workspace {
+    /// The app's stable id for it: [`DEMO_WORKSPACE_ID`], or [`workspace_key`] of its
+    /// server and workspace id, so the same server and workspace are the same
+    /// workspace after a restart.
+    pub id: String,
     /// The name the user sees.
     pub name: String,
     /// Whether this is the built-in demo workspace on this computer.
@@ -25,4 +38,37 @@ pub struct Workspace {
     pub client: AthenaClient,
     /// The agents to offer.
     pub agents: Vec<AgentSummary>,
+}
+
+/// The app's stable id of the workspace `workspace_id` on the server at `base_url`.
+///
+/// Scheme and host are compared case-insensitively and a trailing `/` is ignored, so
+/// `HTTPS://Api.Example/` and `https://api.example` name the same workspace. What the app
+/// stores about a workspace is keyed by this id.
+pub fn workspace_key(base_url: &str, workspace_id: &str) -> String {
+    let trimmed = base_url.trim().trim_end_matches('/');
+    let normalized = match url::Url::parse(trimmed) {
+        Ok(url) => url.as_str().trim_end_matches('/').to_owned(),
+        Err(_) => trimmed.to_owned(),
+    };
+    format!("{normalized}#{}", workspace_id.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_server_and_workspace_have_the_same_key() {
+        let a = workspace_key("HTTPS://Api.Example.com/", "workspace:w1");
+        let b = workspace_key("https://api.example.com", "workspace:w1");
+        assert_eq!(a, b);
+        assert_eq!(a, "https://api.example.com#workspace:w1");
+        assert_ne!(a, workspace_key("https://api.example.com", "workspace:w2"));
+        assert_ne!(a, workspace_key("http://api.example.com", "workspace:w1"));
+        assert_ne!(
+            workspace_key("http://127.0.0.1:1/", "workspace:w"),
+            workspace_key("http://127.0.0.1:2", "workspace:w")
+        );
+    }
 }

@@ -44,6 +44,10 @@ pub struct EmulatorConfig {
     /// Pause between text deltas of the scripted agents (zero: no pause). The benchmark
     /// agent never pauses.
     pub token_delay: Duration,
+    /// A steady pace for text deltas, in deltas per second, in place of `token_delay`
+    /// and its jitter: each delta of a leg is due at `start + n / rate`, so timer
+    /// granularity does not slow the stream down (benchmarks stream at 1,000/s).
+    pub token_rate: Option<u32>,
     /// Interval of `heartbeat` events while the media agent generates.
     pub heartbeat_interval: Duration,
     /// How long the media agent's generation takes.
@@ -83,6 +87,7 @@ impl Default for EmulatorConfig {
             workspace_id: DEFAULT_WORKSPACE_ID.to_owned(),
             strict_host: false,
             token_delay: Duration::ZERO,
+            token_rate: None,
             heartbeat_interval: DEFAULT_HEARTBEAT_INTERVAL,
             media_generation_time: DEFAULT_MEDIA_GENERATION_TIME,
             clock: Arc::new(SystemClock),
@@ -101,6 +106,7 @@ impl fmt::Debug for EmulatorConfig {
             .field("workspace_id", &self.workspace_id)
             .field("strict_host", &self.strict_host)
             .field("token_delay", &self.token_delay)
+            .field("token_rate", &self.token_rate)
             .field("heartbeat_interval", &self.heartbeat_interval)
             .field("media_generation_time", &self.media_generation_time)
             .field("clock", &self.clock)

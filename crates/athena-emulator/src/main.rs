@@ -1,24 +1,30 @@
-//! `athena-emulator --port N [--scenario FILE] [--seed K] [--token-delay-ms MS]
-//! [--heartbeat-ms MS]`: runs the emulator until Ctrl-C.
+//! `athena-emulator --port N [--api-key KEY] [--workspace-id ID] [--agents-out FILE]
+//! [--scenario FILE] [--seed K] [--token-delay-ms MS] [--heartbeat-ms MS]`: runs the
+//! emulator until Ctrl-C (or SIGTERM).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use athena_emulator::{Emulator, EmulatorConfig, ScenarioFile};
+use athena_emulator::{Emulator, EmulatorConfig, ScenarioFile, agents_file};
 
 /// Shown by `--help` and after a bad argument.
 const USAGE: &str = "\
-Usage: athena-emulator --port N [--scenario FILE] [--seed K] [--token-delay-ms MS] [--heartbeat-ms MS]
+Usage: athena-emulator --port N [--api-key KEY] [--workspace-id ID] [--agents-out FILE]
+                       [--scenario FILE] [--seed K] [--token-delay-ms MS] [--heartbeat-ms MS]
 
 Serves the Athena API emulator on http://127.0.0.1:N until Ctrl-C. Fault injection
 (header X-Emulator-Fault) is on; see the crate README for the syntax.
 
 Options:
   --port N              TCP port on 127.0.0.1 (0 picks a free port)
+  --api-key KEY         the only X-API-Key accepted (default eak_demo_local)
+  --workspace-id ID     the only X-Workspace-Id accepted (default workspace:demo)
+  --agents-out FILE     write the agents on offer as an agents file (the app's --agents)
   --scenario FILE       JSON file defining more agents (see the README)
   --seed K              seed of the pacing jitter (default: random)
   --token-delay-ms MS   pause between text deltas of the scripted agents (default 25)
+  --tokens-per-second N a steady pace of N text deltas a second instead (no jitter)
   --heartbeat-ms MS     heartbeat interval while media generates (default 15000)
   -h, --help            print this help";
 
@@ -42,6 +48,10 @@ struct Options {
     scenario: Option<PathBuf>,
     seed: Option<u64>,
     heartbeat: Option<Duration>,
+    api_key: Option<String>,
+    workspace_id: Option<String>,
+    agents_out: Option<PathBuf>,
+    token_rate: Option<u32>,
 }
 
 /// Parses the arguments after the program name; the error is a one-line reason.
@@ -51,6 +61,10 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
     let mut scenario = None;
     let mut seed = None;
     let mut heartbeat = None;
+    let mut api_key = None;
+    let mut workspace_id = None;
+    let mut agents_out = None;
+    let mut token_rate = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -79,6 +93,29 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
                 })?;
             }
             "--scenario" => scenario = Some(PathBuf::from(value("a file")?)),
+            "--tokens-per-second" => {
+                let v = value("a positive whole number")?;
+                token_rate = Some(v.parse::<u32>().ok().filter(|r| *r > 0).ok_or_else(|| {
+                    format!("--tokens-per-second: \"{v}\" is not a positive whole number")
+                })?);
+            }
+            "--agents-out" => agents_out = Some(PathBuf::from(value("a file")?)),
+            "--api-key" => {
+                let v = value("a key")?;
+                if v.trim().is_empty() || v.chars().any(char::is_control) {
+                    return Err("--api-key: the key must be printable and not empty".into());
+                }
+                api_key = Some(v);
+            }
+            "--workspace-id" => {
+                let v = value("an id like workspace:NAME")?;
+                if !v.starts_with("workspace:") || v.len() == "workspace:".len() {
+                    return Err(format!(
+                        "--workspace-id: \"{v}\" must look like workspace:NAME"
+                    ));
+                }
+                workspace_id = Some(v);
+            }
             "--seed" => {
                 let v = value("a whole number")?;
                 seed = Some(
@@ -103,6 +140,10 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
         scenario,
         seed,
         heartbeat,
+        api_key,
+        workspace_id,
+        agents_out,
+        token_rate,
     }))
 }
 
@@ -134,9 +175,15 @@ async fn main() -> ExitCode {
     let config = EmulatorConfig {
         port,
         token_delay: options.token_delay,
+        token_rate: options.token_rate,
         scenario_agents,
         seed: options.seed,
         heartbeat_interval: options.heartbeat.unwrap_or(defaults.heartbeat_interval),
+        api_key: options.api_key.clone().unwrap_or(defaults.api_key.clone()),
+        workspace_id: options
+            .workspace_id
+            .clone()
+            .unwrap_or(defaults.workspace_id.clone()),
         ..defaults
     };
     let server = match Emulator::start(config).await {
@@ -146,6 +193,12 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(path) = &options.agents_out
+        && let Err(e) = std::fs::write(path, agents_file(&server.agents()))
+    {
+        eprintln!("athena-emulator: cannot write {}: {e}", path.display());
+        return ExitCode::FAILURE;
+    }
     println!("Athena emulator listening on {}", server.base_url());
     println!("  X-API-Key:      {}", server.api_key());
     println!("  X-Workspace-Id: {}", server.workspace_id());
@@ -154,11 +207,30 @@ async fn main() -> ExitCode {
         println!("    {:<20} {}", agent.id, agent.description);
     }
     println!("Press Ctrl-C to stop.");
+    stopped().await;
+    server.stop().await;
+    ExitCode::SUCCESS
+}
+
+/// Waits for Ctrl-C, or SIGTERM (how test harnesses stop a server).
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+                return;
+            }
+            Err(e) => eprintln!("athena-emulator: cannot listen for SIGTERM ({e})"),
+        }
+    }
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("athena-emulator: cannot listen for Ctrl-C ({e}); stopping");
     }
-    server.stop().await;
-    ExitCode::SUCCESS
 }
 
 #[cfg(test)]
@@ -177,6 +249,10 @@ mod tests {
             scenario: None,
             seed: None,
             heartbeat: None,
+            api_key: None,
+            workspace_id: None,
+            agents_out: None,
+            token_rate: None,
         };
         assert_eq!(parse(&["--port", "8787"]), Ok(Command::Run(run(8787, 25))));
         assert_eq!(
@@ -201,6 +277,29 @@ mod tests {
             }))
         );
         assert_eq!(parse(&["--port", "1", "--help"]), Ok(Command::Help));
+        assert_eq!(
+            parse(&[
+                "--port=2",
+                "--api-key",
+                "eak_test_1",
+                "--workspace-id=workspace:e2e",
+                "--agents-out",
+                "agents.json"
+            ]),
+            Ok(Command::Run(Options {
+                api_key: Some("eak_test_1".into()),
+                workspace_id: Some("workspace:e2e".into()),
+                agents_out: Some(PathBuf::from("agents.json")),
+                ..run(2, 25)
+            }))
+        );
+        assert_eq!(
+            parse(&["--port=3", "--tokens-per-second", "1000"]),
+            Ok(Command::Run(Options {
+                token_rate: Some(1000),
+                ..run(3, 25)
+            }))
+        );
     }
 
     #[test]
@@ -215,6 +314,12 @@ mod tests {
             ),
             (&["--verbose"][..], "unknown argument \"--verbose\""),
             (&["--port", "1", "--seed", "x"][..], "--seed"),
+            (
+                &["--port", "1", "--workspace-id", "demo"][..],
+                "workspace:NAME",
+            ),
+            (&["--port", "1", "--api-key", ""][..], "--api-key"),
+            (&["--port", "1", "--tokens-per-second", "0"][..], "positive"),
             (
                 &["--port", "1", "--heartbeat-ms", "0"][..],
                 "--heartbeat-ms",

@@ -133,6 +133,7 @@ pub async fn play(
     sink.emit(&json!({"type": "start", "execution_id": exec.execution_id}))
         .await?;
     let mut texts_in_leg = 0u32;
+    let mut leg_text_start: Option<tokio::time::Instant> = None;
     for step in script.steps {
         match step {
             Step::Event(event) => {
@@ -145,7 +146,13 @@ pub async fn play(
                 sink.emit(&event).await?;
             }
             Step::Text(delta) => {
-                if texts_in_leg > 0 && !state.token_delay.is_zero() {
+                if let Some(rate) = state.token_rate {
+                    let start = *leg_text_start.get_or_insert_with(tokio::time::Instant::now);
+                    let due = std::time::Duration::from_secs_f64(
+                        f64::from(texts_in_leg) / f64::from(rate),
+                    );
+                    tokio::time::sleep_until(start + due).await;
+                } else if texts_in_leg > 0 && !state.token_delay.is_zero() {
                     tokio::time::sleep(state.token_delay.mul_f64(state.jitter())).await;
                 }
                 texts_in_leg += 1;

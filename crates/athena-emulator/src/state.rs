@@ -50,6 +50,8 @@ pub struct AppState {
     pub base_url: String,
     /// Pause between text deltas of the scripted agents.
     pub token_delay: Duration,
+    /// Steady deltas per second, when set (see [`EmulatorConfig::token_rate`]).
+    pub token_rate: Option<u32>,
     /// Interval of `heartbeat` events.
     pub heartbeat_interval: Duration,
     /// How long media generation takes.
@@ -136,6 +138,7 @@ impl AppState {
             faults_enabled: !strict,
             base_url: format!("http://127.0.0.1:{port}"),
             token_delay: config.token_delay,
+            token_rate: config.token_rate.filter(|r| *r > 0),
             heartbeat_interval: config.heartbeat_interval,
             media_generation_time: config.media_generation_time,
             clock: config.clock.clone(),

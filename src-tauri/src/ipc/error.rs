@@ -53,6 +53,12 @@ pub enum AppError {
         /// The handle asked for.
         handle: String,
     },
+    /// No workspace has this id.
+    #[serde(rename_all = "camelCase")]
+    UnknownWorkspace {
+        /// The id asked for.
+        workspace_id: String,
+    },
     /// The execution's task stopped unexpectedly; the app keeps running.
     Interrupted,
     /// A link was not opened: its kind of address is never opened.

@@ -9,7 +9,7 @@ pub use error::{AppError, LinkRefusalReason, ValidationRule};
 pub use execution::{
     ChatSnapshot, ExecutionChange, ExecutionSnapshot, ExecutionStatus, ExecutionUpdate, Usage,
 };
-pub use workspace::{AgentSummary, WorkspaceOverview};
+pub use workspace::{AgentSummary, WorkspaceChoice, WorkspaceOverview};
 
 /// Counts cross IPC as `u32`: specta refuses 64-bit integers, and an `f64` would be
 /// typed `number | null` (NaN serializes as null). The counts of one execution fit

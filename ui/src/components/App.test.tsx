@@ -7,11 +7,24 @@ import { createChatStore, type SyncCommands } from "../store/sync";
 import { App, type AppApi } from "./App";
 
 const overview: WorkspaceOverview = {
+  workspaceId: "demo",
   workspaceName: "Demo workspace",
   isDemo: true,
   agents: [
-    { id: "writer", name: "Writer", description: "Drafts and edits prose." },
-    { id: "coder", name: "Coder", description: "Writes and reviews code." },
+    { id: "writer", name: "Writer", description: "Drafts and edits prose.", requiresUserMessage: true },
+    { id: "coder", name: "Coder", description: "Writes and reviews code.", requiresUserMessage: true },
+  ],
+  workspaces: [{ id: "demo", name: "Demo workspace", isDemo: true }],
+};
+
+const runWorkspace: WorkspaceOverview = {
+  workspaceId: "http://127.0.0.1:9#workspace:e2e",
+  workspaceName: "E2E",
+  isDemo: false,
+  agents: [{ id: "agent:x", name: "X", description: "The run's agent.", requiresUserMessage: true }],
+  workspaces: [
+    { id: "demo", name: "Demo workspace", isDemo: true },
+    { id: "http://127.0.0.1:9#workspace:e2e", name: "E2E", isDemo: false },
   ],
 };
 
@@ -38,6 +51,11 @@ function setup(over: Partial<WorkspaceOverview> = {}) {
   });
   const api: AppApi = {
     workspaceOverview: vi.fn(async () => ({ ...overview, ...over })),
+    selectWorkspace: vi.fn(async (id: string) =>
+      id === "demo"
+        ? { status: "ok" as const, data: { ...overview, workspaces: runWorkspace.workspaces } }
+        : { status: "error" as const, error: { code: "unknownWorkspace" as const, workspaceId: id } },
+    ),
     reportReady: vi.fn(async () => undefined),
     openLink: vi.fn(async () => ({ status: "ok" as const, data: true })),
   };
@@ -75,6 +93,29 @@ describe("App", () => {
     await renderApp(s);
     expect(screen.getByTestId("workspace-badge").textContent).toBe("Acme");
     expect(screen.queryByTestId("demo-marker")).toBeNull();
+  });
+
+  it("offers every workspace and switches agents with the workspace", async () => {
+    const s = setup(runWorkspace);
+    await renderApp(s);
+    const picker = screen.getByTestId("workspace-picker") as HTMLSelectElement;
+    expect([...picker.options].map((o) => o.textContent)).toEqual(["Demo workspace (demo)", "E2E"]);
+    expect(picker.value).toBe(runWorkspace.workspaceId);
+    expect(screen.queryByTestId("demo-marker")).toBeNull();
+    await act(async () => fireEvent.change(picker, { target: { value: "demo" } }));
+    expect(s.api.selectWorkspace).toHaveBeenCalledWith("demo");
+    expect(screen.getByTestId("demo-marker")).toBeTruthy();
+    expect([...(screen.getByTestId("agent-picker") as HTMLSelectElement).options].map((o) => o.textContent)).toEqual([
+      "Writer",
+      "Coder",
+    ]);
+  });
+
+  it("says so when a workspace cannot be selected", async () => {
+    const s = setup(runWorkspace);
+    await renderApp(s);
+    await act(async () => fireEvent.change(screen.getByTestId("workspace-picker"), { target: { value: "gone" } }));
+    expect(screen.getByTestId("workspace-error").textContent).toMatch(/no longer available/);
   });
 
   it("signals readiness once, after the overview and the chat snapshot are on screen", async () => {

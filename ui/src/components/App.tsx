@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { WorkspaceOverview } from "../bindings";
-import { LOAD_CHAT_FAILED, LOAD_WORKSPACE_FAILED, NO_AGENTS } from "../errors";
+import type { AppError, WorkspaceOverview } from "../bindings";
+import { LOAD_CHAT_FAILED, LOAD_WORKSPACE_FAILED, NO_AGENTS, describeError } from "../errors";
+import type { Result } from "../result";
 import { chatEntries } from "../store/chat";
 import type { ChatStore } from "../store/sync";
 import { useChatState } from "../store/useChatState";
@@ -13,6 +14,7 @@ import { WorkspaceBadge } from "./WorkspaceBadge";
 /** The commands App uses directly (a subset of `commands` in bindings.ts). */
 export interface AppApi {
   workspaceOverview(): Promise<WorkspaceOverview>;
+  selectWorkspace(workspaceId: string): Promise<Result<WorkspaceOverview, AppError>>;
   reportReady(): Promise<void>;
   openLink: OpenLink;
 }
@@ -32,6 +34,7 @@ export function App({ api, chat }: Props) {
   const [overview, setOverview] = useState<Overview>({ phase: "loading" });
   const [chatLoad, setChatLoad] = useState<"loading" | "loaded" | "failed">("loading");
   const [agentId, setAgentId] = useState<string | null>(null);
+  const [switchError, setSwitchError] = useState<AppError | null>(null);
   const chatState = useChatState(chat);
   const reported = useRef(false);
 
@@ -79,6 +82,22 @@ export function App({ api, chat }: Props) {
   );
   const retry = useCallback((id: string, message: string) => chat.send(id, message), [chat]);
 
+  const selectWorkspace = useCallback(
+    async (workspaceId: string) => {
+      setSwitchError(null);
+      const result = await api.selectWorkspace(workspaceId).catch(
+        (): Result<WorkspaceOverview, AppError> => ({ status: "error", error: { code: "internal" } }),
+      );
+      if (result.status === "error") {
+        setSwitchError(result.error);
+        return;
+      }
+      setOverview({ phase: "loaded", overview: result.data });
+      setAgentId(result.data.agents[0]?.id ?? null);
+    },
+    [api],
+  );
+
   return (
     <div className="app">
       <header className="app-header">
@@ -89,11 +108,22 @@ export function App({ api, chat }: Props) {
           <h1>Athena Desktop</h1>
         </div>
         {overview.phase === "loaded" && (
-          <WorkspaceBadge name={overview.overview.workspaceName} isDemo={overview.overview.isDemo} />
+          <WorkspaceBadge
+            name={overview.overview.workspaceName}
+            isDemo={overview.overview.isDemo}
+            activeId={overview.overview.workspaceId}
+            workspaces={overview.overview.workspaces}
+            onSelect={(id) => void selectWorkspace(id)}
+          />
         )}
         <div className="header-spacer" />
         {overview.phase === "loaded" && <AgentPicker agents={agents} selectedId={agentId} onSelect={setAgentId} />}
       </header>
+      {switchError && (
+        <p className="banner" data-testid="workspace-error" role="alert">
+          {describeError(switchError)}
+        </p>
+      )}
       {overview.phase === "failed" && (
         <p className="banner" data-testid="load-error" role="alert">
           {LOAD_WORKSPACE_FAILED}

@@ -5,7 +5,7 @@ import type { Result } from "../result";
 import { snapshot, usage } from "../testFixtures";
 import { ChatView } from "./ChatView";
 
-const agents: AgentSummary[] = [{ id: "agent-1", name: "Helper", description: "Helps." }];
+const agents: AgentSummary[] = [{ id: "agent-1", name: "Helper", description: "Helps.", requiresUserMessage: true }];
 type Retry = (agentId: string, message: string) => Promise<Result<string, AppError>>;
 const noRetry = vi.fn<Retry>(async () => ({ status: "ok", data: "h" }));
 

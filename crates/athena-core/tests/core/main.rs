@@ -1,6 +1,7 @@
 //! Integration tests: core's executions against a real emulator over loopback HTTP.
 #![allow(clippy::unwrap_used)]
 
+mod agents_file;
 mod coalescing;
 mod failures;
 mod panics;

@@ -163,6 +163,7 @@ pub fn workspace(base_url: &str, key: &str) -> Workspace {
         athena_emulator::DEFAULT_WORKSPACE_ID,
     );
     Workspace {
+        id: athena_core::workspace_key(base_url, athena_emulator::DEFAULT_WORKSPACE_ID),
         name: "Test workspace".into(),
         is_demo: false,
         client: AthenaClient::new(config).expect("client builds"),

@@ -20,7 +20,9 @@ pub use rich::{MARKDOWN_ID, MEMORY_ID, STRUCTURED_ID, WORKFLOW_ID};
 pub use tools::CLIENT_TOOLS_ID;
 pub use wizard::{Preview, WIZARD_ID};
 
-/// What the app shows about an agent: id, display name, one-line description.
+/// What the app shows about an agent: id, display name, one-line description, whether
+/// it needs a message and the variables it reads. Serialized as one entry of an agents
+/// file (`--agents-out`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AgentInfo {
     /// Agent id as used in URLs, e.g. `"agent:demo-chat"`.
@@ -29,6 +31,28 @@ pub struct AgentInfo {
     pub name: String,
     /// One sentence on what the agent does.
     pub description: String,
+    /// [doc] `requires_user_message`.
+    pub requires_user_message: bool,
+    /// The `variables` it reads (the wizard's).
+    pub variables: Vec<VariableInfo>,
+}
+
+/// One variable an agent reads from `variables`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VariableInfo {
+    /// Its key.
+    pub name: String,
+    /// What to fill in.
+    pub description: String,
+    /// Whether the agent needs it.
+    pub required: bool,
+}
+
+/// The agents file listing `agents`: `{"agents": [...]}`, the format the app reads
+/// with `--agents`.
+pub fn agents_file(agents: &[AgentInfo]) -> String {
+    serde_json::to_string_pretty(&serde_json::json!({ "agents": agents }))
+        .unwrap_or_else(|_| "{\"agents\":[]}".into())
 }
 
 /// The behaviours the emulator can script.
@@ -85,6 +109,12 @@ impl Agent {
                 id: id.to_owned(),
                 name: name.to_owned(),
                 description: description.to_owned(),
+                requires_user_message: kind != AgentKind::Wizard,
+                variables: if kind == AgentKind::Wizard {
+                    wizard::variables()
+                } else {
+                    Vec::new()
+                },
             },
             requires_user_message: kind != AgentKind::Wizard,
             accepts_client_tools: kind == AgentKind::ClientTools,
@@ -109,6 +139,8 @@ impl Agent {
                     .description
                     .clone()
                     .unwrap_or_else(|| "Scripted by a scenario file.".to_owned()),
+                requires_user_message: def.requires_user_message,
+                variables: Vec::new(),
             },
             requires_user_message: def.requires_user_message,
             accepts_client_tools: false,

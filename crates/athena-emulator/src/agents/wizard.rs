@@ -60,6 +60,21 @@ impl Preview {
     }
 }
 
+/// The variables the wizard reads.
+pub fn variables() -> Vec<super::VariableInfo> {
+    let var = |name: &str, description: &str, required: bool| super::VariableInfo {
+        name: name.into(),
+        description: description.into(),
+        required,
+    };
+    vec![
+        var("topic", "What the outline is about", true),
+        var("sections", "How many sections, 1 to 10 (default 3)", false),
+        var("tone", "The tone, e.g. neutral or playful", false),
+        var("rush", "true for a rush job (5 more credits)", false),
+    ]
+}
+
 /// Sections asked for (1..=10), from `sections`.
 fn sections(inputs: &Map<String, Value>) -> u64 {
     inputs

@@ -138,3 +138,23 @@ async fn token_delay_paces_the_deltas() {
     // Three pauses between four deltas.
     assert!(fin["latency_ms"].as_u64().unwrap() >= 45, "{fin}");
 }
+
+#[tokio::test]
+async fn a_steady_token_rate_paces_the_deltas_without_jitter() {
+    let server = start_with(EmulatorConfig {
+        token_rate: Some(100),
+        token_delay: Duration::from_secs(10),
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let message = (0..21)
+        .map(|i| format!("w{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let (_, events) = run(&server, "agent:demo-echo", &message).await;
+    let fin = events.last().unwrap();
+    // 21 deltas at 100/s: the last is due 200 ms after the first, and the 10 s delay
+    // (which the rate replaces) never applies.
+    let latency = fin["latency_ms"].as_u64().unwrap();
+    assert!((200..5_000).contains(&latency), "{fin}");
+}

@@ -1,0 +1,23 @@
+//! The agents file the emulator writes (`--agents-out`) is the one core reads
+//! (`--agents`): two independent implementations of one format.
+
+use athena_emulator::{Emulator, EmulatorConfig, WIZARD_ID, agents_file};
+
+#[tokio::test]
+async fn core_reads_the_agents_file_the_emulator_writes() {
+    let server = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let written = agents_file(&server.agents());
+    let agents = athena_core::parse_agents(&written).unwrap();
+    assert_eq!(agents.len(), server.agents().len());
+    for (read, offered) in agents.iter().zip(server.agents()) {
+        assert_eq!(read.id, offered.id);
+        assert_eq!(read.name, offered.name);
+        assert_eq!(read.description, offered.description);
+        assert_eq!(read.requires_user_message, offered.requires_user_message);
+    }
+    let wizard = agents.iter().find(|a| a.id == WIZARD_ID).unwrap();
+    assert!(!wizard.requires_user_message);
+    let topic = wizard.variables.iter().find(|v| v.name == "topic").unwrap();
+    assert!(topic.required);
+    server.stop().await;
+}
