@@ -26,7 +26,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use athena_api::{ApiKey, AthenaClient, ClientConfig};
 use athena_core::{Executions, Workspace};
-use athena_desktop::ipc::{ExecutionChange, ExecutionStatus, ExecutionUpdate};
+use athena_desktop::ipc::{ExecutionChange, ExecutionStatus, ExecutionUpdate, Part};
 use athena_emulator::{BENCH_ID, Emulator, EmulatorConfig, EmulatorHandle};
 use tauri::Listener;
 use tauri::test::MockRuntime;
@@ -307,7 +307,14 @@ impl CorePath {
         inbox.take();
         let started = Instant::now();
         let handle = executions
-            .send(workspace, BENCH_ID, n.to_string())
+            .send(
+                workspace,
+                athena_core::ExecutionRequest {
+                    agent_id: BENCH_ID.into(),
+                    message: n.to_string(),
+                    ..Default::default()
+                },
+            )
             .expect("core accepts the bench message");
         tokio::time::timeout(RUN_TIMEOUT, ended.recv())
             .await
@@ -327,7 +334,10 @@ impl CorePath {
             assert_eq!(update.seq, seq + 1, "updates arrive in order, none missing");
             seq = update.seq;
             match update.change {
-                ExecutionChange::Text { delta } => {
+                ExecutionChange::PartAppended { delta, .. }
+                | ExecutionChange::PartAdded {
+                    part: Part::Text { text: delta },
+                } => {
                     for token in delta.split_whitespace() {
                         let stamp: u64 = token
                             .strip_prefix('t')
@@ -343,7 +353,11 @@ impl CorePath {
                 ExecutionChange::Failed { error } => {
                     panic!("the bench execution failed: {error:?}")
                 }
-                ExecutionChange::Accepted { .. } | ExecutionChange::Started { .. } => {}
+                ExecutionChange::Stopped => panic!("nobody stopped the bench execution"),
+                ExecutionChange::Accepted { .. }
+                | ExecutionChange::Started { .. }
+                | ExecutionChange::PartAdded { .. }
+                | ExecutionChange::PartUpdated { .. } => {}
             }
         }
         assert!(finished, "the execution finished");

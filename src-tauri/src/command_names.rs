@@ -5,6 +5,8 @@
     "workspace_overview",
     "select_workspace",
     "send_message",
+    "stop_execution",
+    "inspect_execution",
     "chat_snapshot",
     "execution_snapshot",
     "report_ready",

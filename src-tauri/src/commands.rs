@@ -5,7 +5,9 @@ use tauri::State;
 use athena_core::links::LinkOutcome;
 
 use crate::LinkHandlers;
-use crate::ipc::{AppError, ChatSnapshot, ExecutionSnapshot, WorkspaceOverview};
+use crate::ipc::{
+    AppError, ChatSnapshot, ExecutionSnapshot, InspectedEvents, SendRequest, WorkspaceOverview,
+};
 use crate::readiness::{READY_LINE, Readiness};
 use crate::state::AppState;
 
@@ -36,15 +38,37 @@ pub fn select_workspace(
 /// at once. Everything after that arrives as `ExecutionUpdate` events.
 #[tauri::command]
 #[specta::specta]
-pub fn send_message(
+pub async fn send_message(
     state: State<'_, AppState>,
-    agent_id: String,
-    message: String,
+    request: SendRequest,
 ) -> Result<String, AppError> {
-    let handle = state
-        .executions
-        .send(state.active_workspace(), &agent_id, message)?;
+    let handle = state.executions.send(
+        state.active_workspace(),
+        athena_core::ExecutionRequest {
+            agent_id: request.agent_id,
+            message: request.message,
+            ..athena_core::ExecutionRequest::default()
+        },
+    )?;
     Ok(handle.to_string())
+}
+
+/// Stops a running execution. What arrived is kept; the server may still finish it.
+#[tauri::command]
+#[specta::specta]
+pub async fn stop_execution(state: State<'_, AppState>, handle: String) -> Result<(), AppError> {
+    state.executions.stop(&handle.into())?;
+    Ok(())
+}
+
+/// The raw events of one execution, for the Inspect view (fetched on demand).
+#[tauri::command]
+#[specta::specta]
+pub async fn inspect_execution(
+    state: State<'_, AppState>,
+    handle: String,
+) -> Result<InspectedEvents, AppError> {
+    Ok(state.executions.inspect(&handle.into())?.into())
 }
 
 /// Every execution of this run, for a page that (re)loads.

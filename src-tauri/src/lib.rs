@@ -48,6 +48,8 @@ pub fn specta_builder_for<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             commands::workspace_overview,
             commands::select_workspace,
             commands::send_message,
+            commands::stop_execution,
+            commands::inspect_execution,
             commands::chat_snapshot,
             commands::execution_snapshot,
             commands::report_ready,

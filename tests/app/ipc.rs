@@ -147,7 +147,7 @@ fn a_window_without_the_capability_may_not_call_app_commands() {
         ("workspace_overview", json!({})),
         (
             "send_message",
-            json!({ "agentId": "agent:demo-chat", "message": "hi" }),
+            json!({ "request": { "agentId": "agent:demo-chat", "message": "hi" } }),
         ),
         ("open_link", json!({ "url": "https://example.com" })),
     ] {

@@ -69,7 +69,14 @@ fn run_to_end(
     workspace: &Workspace,
 ) -> ExecutionChange {
     let handle = executions
-        .send(workspace, "agent:demo-chat", MESSAGE.into())
+        .send(
+            workspace,
+            athena_core::ExecutionRequest {
+                agent_id: "agent:demo-chat".into(),
+                message: MESSAGE.into(),
+                ..Default::default()
+            },
+        )
         .expect("sent");
     runtime.block_on(async {
         for _ in 0..500 {

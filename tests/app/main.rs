@@ -3,6 +3,7 @@
 
 mod bindings;
 mod commands;
+mod fold_fixtures;
 mod ipc;
 mod logs;
 mod security_config;

@@ -16,7 +16,11 @@ export const commands = {
 	 *  Sends a message to an agent of the active workspace; returns the execution handle
 	 *  at once. Everything after that arrives as `ExecutionUpdate` events.
 	 */
-	sendMessage: (agentId: string, message: string) => typedError<string, AppError>(__TAURI_INVOKE("send_message", { agentId, message })),
+	sendMessage: (request: SendRequest) => typedError<string, AppError>(__TAURI_INVOKE("send_message", { request })),
+	/**  Stops a running execution. What arrived is kept; the server may still finish it. */
+	stopExecution: (handle: string) => typedError<null, AppError>(__TAURI_INVOKE("stop_execution", { handle })),
+	/**  The raw events of one execution, for the Inspect view (fetched on demand). */
+	inspectExecution: (handle: string) => typedError<InspectedEvents, AppError>(__TAURI_INVOKE("inspect_execution", { handle })),
 	/**  Every execution of this run, for a page that (re)loads. */
 	chatSnapshot: () => __TAURI_INVOKE<ChatSnapshot>("chat_snapshot"),
 	/**  One execution, for a page that missed some of its updates. */
@@ -111,32 +115,54 @@ export type ChatSnapshot = {
 
 /**  What changed. */
 export type ExecutionChange = 
-/**  The user's message was accepted (always seq 1). */
+/**  The user's request was accepted (always seq 1). */
 { type: "accepted"; 
-/**  The agent it went to. */
-agentId: string; 
-/**  The message. */
-message: string } | 
+/**  What was asked. */
+request: ExecutionRequest } | 
 /**  The server created the execution. */
 { type: "started"; 
 /**  The server's id. */
 executionId: string } | 
-/**  Text to append. */
-{ type: "text"; 
+/**  A part was added at the end. */
+{ type: "partAdded"; 
+/**  The part. */
+part: Part } | 
+/**  Text appended to the text or reasoning part at `index`. */
+{ type: "partAppended"; 
+/**  Which part. */
+index: number; 
 /**  The text. */
 delta: string } | 
-/**  Finished; `text` is the whole answer. */
+/**  The part at `index` replaced. */
+{ type: "partUpdated"; 
+/**  Which part. */
+index: number; 
+/**  Its new state. */
+part: Part } | 
+/**  The stream ended with `final`. */
 { type: "finished"; 
 /**  How it finished. */
 status: ExecutionStatus; 
-/**  The whole answer. */
-text: string; 
 /**  Usage and cost. */
 usage: Usage | null } | 
 /**  Ended without an answer. */
 { type: "failed"; 
 /**  What happened. */
-error: AppError };
+error: AppError } | 
+/**  The user stopped it; the server may still finish and charge for it. */
+{ type: "stopped" };
+
+/**  What the user asked: where, to whom, and what. */
+export type ExecutionRequest = {
+	/**  The workspace it went to. */
+	workspaceId: string,
+	/**  The conversation it belongs to, once conversations exist. */
+	conversationId: string | null,
+	/**  The agent. */
+	agentId: string,
+	/**  The message. */
+	message: string,
+};
 
 /**  Everything about one execution as of update `seq`. */
 export type ExecutionSnapshot = {
@@ -144,14 +170,12 @@ export type ExecutionSnapshot = {
 	handle: string,
 	/**  The last update folded in. */
 	seq: number,
-	/**  The agent. */
-	agentId: string,
-	/**  The user's message. */
-	message: string,
+	/**  What the user asked. */
+	request: ExecutionRequest,
 	/**  The server's id, once known. */
 	executionId: string | null,
-	/**  The answer so far. */
-	text: string,
+	/**  What the agent produced, in order. */
+	parts: Part[],
 	/**  Where it stands. */
 	status: ExecutionStatus,
 	/**  Usage and cost, once finished. */
@@ -168,6 +192,8 @@ export type ExecutionStatus =
 "completed" | 
 /**  Ended without an answer. */
 "failed" | 
+/**  Stopped by the user. */
+"stopped" | 
 /**  Waiting for a person's approval on the server. */
 "awaitingApproval" | 
 /**  Waiting for an outside event on the server. */
@@ -185,6 +211,26 @@ export type ExecutionUpdate = {
 	change: ExecutionChange,
 };
 
+/**  One raw event. */
+export type InspectedEvent = {
+	/**  Its position in the stream, from 1. */
+	number: number,
+	/**  When it arrived, in ms since the execution was sent. */
+	atMs: number,
+	/**  Its type. */
+	eventType: string,
+	/**  Its decoded JSON, pretty-printed and redacted. */
+	json: string,
+};
+
+/**  The raw events of one execution, for the Inspect view. */
+export type InspectedEvents = {
+	/**  The kept events, oldest first. */
+	events: InspectedEvent[],
+	/**  How many older events were cut to bound memory. */
+	cut: number,
+};
+
 /**  Why a link was refused without asking. */
 export type LinkRefusalReason = 
 /**  Not an absolute URL. */
@@ -195,6 +241,139 @@ export type LinkRefusalReason =
 "hasCredentials" | 
 /**  No host. */
 "noHost";
+
+/**  A generated file. */
+export type MediaFile = {
+	/**  Where the server offers it. */
+	url: string,
+	/**  Its MIME type. */
+	contentType: string | null,
+	/**  Width in pixels. */
+	width: number | null,
+	/**  Height in pixels. */
+	height: number | null,
+};
+
+/**  Where a media job stands. */
+export type MediaState = 
+/**  Generating. */
+"generating" | 
+/**  Complete. */
+"ready";
+
+/**
+ *  One piece of an execution's answer, in the order it arrived. Times are in ms since
+ *  the execution was sent.
+ */
+export type Part = 
+/**  Markdown text of the answer (model output: never HTML). */
+{ kind: "text"; 
+/**  The markdown. */
+text: string } | 
+/**  The model's reasoning. */
+{ kind: "reasoning"; 
+/**  The reasoning so far. */
+text: string; 
+/**  When it started. */
+startedAtMs: number; 
+/**  How long it lasted, once something followed it. */
+durationMs: number | null } | 
+/**  A tool the server ran. */
+{ kind: "serverTool"; 
+/**  Its call id. */
+callId: string; 
+/**  The tool's name. */
+name: string; 
+/**  Its arguments as JSON text. */
+arguments: string; 
+/**  Its result as JSON text, once finished. */
+result: string | null; 
+/**  Running, done or failed. */
+state: ToolState; 
+/**  When it started. */
+startedAtMs: number; 
+/**  How long it ran. */
+durationMs: number | null } | 
+/**  A workflow step. */
+{ kind: "workflowStep"; 
+/**  The node. */
+nodeId: string; 
+/**  Its kind, if given. */
+nodeType: string | null; 
+/**  Its label, if given. */
+label: string | null; 
+/**  When it started. */
+startedAtMs: number; 
+/**  How long it ran, once complete. */
+durationMs: number | null } | 
+/**  An image or video being generated. */
+{ kind: "mediaJob"; 
+/**  The job. */
+jobId: string; 
+/**  `image`, `video`, or another kind. */
+mediaKind: string; 
+/**  The prompt, if given. */
+prompt: string | null; 
+/**  Generating or ready. */
+state: MediaState; 
+/**  When it was submitted. */
+submittedAtMs: number; 
+/**  The server's last keep-alive. */
+lastHeartbeatAtMs: number | null; 
+/**  When it completed. */
+completedAtMs: number | null; 
+/**  The files, once ready. */
+media: MediaFile[] } | 
+/**  A tool the agent asked to run on this computer. */
+{ kind: "clientToolCall"; 
+/**  The call. */
+callId: string; 
+/**  The tool. */
+name: string; 
+/**  Its arguments as JSON text. */
+arguments: string } | 
+/**  A structured result. */
+{ kind: "structuredOutput"; 
+/**  Pretty-printed JSON. */
+json: string; 
+/**  Where it came from. */
+source: StructuredSource } | 
+/**  Waiting on something outside the stream. */
+{ kind: "waiting"; 
+/**  On what. */
+reason: WaitingReason } | 
+/**  An event the app does not know or could not read. */
+{ kind: "unknown"; 
+/**  Its type. */
+eventType: string; 
+/**  The raw payload. */
+data: string; 
+/**  Why it could not be read, if it could not. */
+problem: string | null };
+
+/**  A message to send, as the composer gives it. */
+export type SendRequest = {
+	/**  The agent of the active workspace. */
+	agentId: string,
+	/**  The message as typed. */
+	message: string,
+};
+
+/**  Where a structured output came from. */
+export type StructuredSource = 
+/**  `parsed_output`. */
+"parsedOutput" | 
+/**  The answer text, parsed as JSON. */
+"answerText";
+
+/**  Where a server tool call stands. */
+export type ToolState = 
+/**  No result yet. */
+"running" | 
+/**  Returned a result. */
+"done" | 
+/**  Returned an error. */
+"failed";
 
 /**  Tokens, cost and time of a finished execution. */
 export type Usage = {
@@ -231,6 +410,15 @@ export type ValidationRule =
 "unsupportedType" | 
 /**  A file whose content contradicts its name. */
 "typeMismatch";
+
+/**  What an execution waits for. */
+export type WaitingReason = 
+/**  A person's approval on the server. */
+"awaitingApproval" | 
+/**  An outside event. */
+"waitingForExternalEvent" | 
+/**  This app's client tools. */
+"awaitingClientTool";
 
 /**  A workspace in the picker. */
 export type WorkspaceChoice = {

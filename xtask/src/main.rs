@@ -30,6 +30,7 @@ usage: cargo xtask <command>
   fuzz [--seconds N] [--target NAME]
                  run athena-api's cargo-fuzz target (default decode_event, 60 s) on nightly
   bindings       regenerate ui/src/bindings.ts from the Rust commands and events
+  fixtures       regenerate the fold's golden fixtures (tests/fixtures/fold/) from core
   setup          only install what is missing (Debian packages, npm packages, tauri-driver)
 ";
 
@@ -44,6 +45,7 @@ fn main() -> ExitCode {
         Some("e2e") => setup::all().and_then(|()| e2e::e2e()),
         Some("bench") => setup::all().and_then(|()| bench::bench(args.get(1).map(String::as_str))),
         Some("bindings") => bindings(),
+        Some("fixtures") => fixtures(),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("setup") => setup::all(),
         Some("-h" | "--help" | "help") => {
@@ -108,6 +110,16 @@ fn bindings() -> Result {
             .env("ATHENA_UPDATE_BINDINGS", "1"),
     )?;
     println!("xtask: wrote ui/src/bindings.ts");
+    Ok(())
+}
+
+fn fixtures() -> Result {
+    setup::build_ui_dist_if_missing()?;
+    process::run(
+        process::command("cargo", &["test", "--test", "app", "fold_fixtures"])
+            .env("ATHENA_UPDATE_FIXTURES", "1"),
+    )?;
+    println!("xtask: wrote tests/fixtures/fold/every-part.json");
     Ok(())
 }
 

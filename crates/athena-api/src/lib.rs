@@ -41,7 +41,8 @@ pub use conversations::{Conversation, Feedback};
 pub use credits::{CreditsPreview, PreviewCreditsRequest};
 pub use error::{ApiError, ServerErrorBody};
 pub use events::{
-    ExecutionEvent, ExecutionOutput, ExecutionStatus, FinalEvent, Usage, decode_sse_bytes,
+    ExecutionEvent, ExecutionOutput, ExecutionStatus, FinalEvent, Media, NodeEvent, Usage,
+    decode_sse_bytes,
 };
 pub use execute::{AttachmentRef, ClientTool, ExecuteRequest, ExecutionResult};
 pub use response_meta::ResponseMeta;

@@ -1,8 +1,13 @@
 //! The state of one execution as the user sees it, and the numbered changes to it.
+//!
+//! An execution is an ordered list of [`Part`]s folded from its events. Every change
+//! is numbered; folding changes 1..=N over [`ExecutionSnapshot::new`] gives the
+//! snapshot at N. The UI folds the same changes with its own reducer; golden fixtures
+//! (`tests/fixtures/fold/`) keep the two folds equal.
 
 use std::fmt;
 
-use crate::ExecutionError;
+use crate::{ExecutionError, Part};
 
 /// The app's own name for an execution, known before the server's id (which comes
 /// with `start`, or never).
@@ -32,8 +37,22 @@ impl fmt::Display for ExecutionHandle {
     }
 }
 
+/// What the user asked: where, to whom, and what. Attachments and variables join it
+/// later without changing the commands that carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ExecutionRequest {
+    /// The app's id of the workspace it went to.
+    pub workspace_id: String,
+    /// The conversation it belongs to, once conversations exist.
+    pub conversation_id: Option<String>,
+    /// The agent it was sent to.
+    pub agent_id: String,
+    /// The message as typed.
+    pub message: String,
+}
+
 /// Where an execution stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExecutionStatus {
     /// Sent, streaming, not finished.
     Running,
@@ -41,12 +60,21 @@ pub enum ExecutionStatus {
     Completed,
     /// Ended without an answer; see the error.
     Failed,
+    /// The user stopped it; the server may still finish (and charge for) it.
+    Stopped,
     /// Waiting for a person to approve on the server side.
     AwaitingApproval,
     /// Waiting for an outside event on the server side.
     WaitingForExternalEvent,
     /// Suspended until this app posts client tool results.
     AwaitingClientTool,
+}
+
+impl ExecutionStatus {
+    /// Whether the stream is still open.
+    pub fn is_running(self) -> bool {
+        self == Self::Running
+    }
 }
 
 impl From<&athena_api::ExecutionStatus> for ExecutionStatus {
@@ -57,8 +85,8 @@ impl From<&athena_api::ExecutionStatus> for ExecutionStatus {
             Api::AwaitingApproval => Self::AwaitingApproval,
             Api::WaitingForExternalEvent => Self::WaitingForExternalEvent,
             Api::AwaitingClientTool => Self::AwaitingClientTool,
-            // An unknown final status is shown as finished: the answer is what arrived.
             Api::Failed => Self::Failed,
+            // An unknown final status is shown as finished: the answer is what arrived.
             Api::Other(_) => Self::Completed,
         }
     }
@@ -79,33 +107,43 @@ pub struct UsageSummary {
     pub latency_ms: u64,
 }
 
-/// One change to an execution. Folding the changes in sequence order over an empty
-/// execution gives its [`ExecutionSnapshot`].
+/// One change to an execution.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExecutionChange {
-    /// Always the first (seq 1): the user's message was accepted.
+    /// Always the first (seq 1): the user's request was accepted.
     Accepted {
-        /// The agent it was sent to.
-        agent_id: String,
-        /// The message as typed.
-        message: String,
+        /// What was asked.
+        request: ExecutionRequest,
     },
     /// The server created the execution.
     Started {
         /// The server's id.
         execution_id: String,
     },
-    /// Text to append to the answer (coalesced: possibly many deltas).
-    Text {
+    /// A part was added at the end (its index is the number of parts before it).
+    PartAdded {
+        /// The new part.
+        part: Part,
+    },
+    /// Text appended to the text or reasoning part at `index` (coalesced: possibly
+    /// many deltas).
+    PartAppended {
+        /// Which part.
+        index: u32,
         /// The text to append.
         delta: String,
     },
-    /// The execution finished. `text` is the whole answer.
+    /// The part at `index` replaced (a result, a completion, a duration arrived).
+    PartUpdated {
+        /// Which part.
+        index: u32,
+        /// Its new state.
+        part: Part,
+    },
+    /// The stream ended with `final`.
     Finished {
         /// How it finished.
         status: ExecutionStatus,
-        /// The whole answer.
-        text: String,
         /// Usage and cost, when the server sent them.
         usage: Option<UsageSummary>,
     },
@@ -114,6 +152,8 @@ pub enum ExecutionChange {
         /// What happened.
         error: ExecutionError,
     },
+    /// The user stopped it.
+    Stopped,
 }
 
 /// A numbered change, as delivered to the view.
@@ -142,14 +182,12 @@ pub struct ExecutionSnapshot {
     pub handle: ExecutionHandle,
     /// The sequence number of the last update folded in.
     pub seq: u64,
-    /// The agent it was sent to.
-    pub agent_id: String,
-    /// The user's message.
-    pub message: String,
+    /// What the user asked.
+    pub request: ExecutionRequest,
     /// The server's id, once known.
     pub execution_id: Option<String>,
-    /// The answer so far.
-    pub text: String,
+    /// What the agent produced, in order.
+    pub parts: Vec<Part>,
     /// Where it stands.
     pub status: ExecutionStatus,
     /// Usage and cost, once finished.
@@ -159,46 +197,61 @@ pub struct ExecutionSnapshot {
 }
 
 impl ExecutionSnapshot {
+    /// An execution before its first update.
+    pub fn new(handle: ExecutionHandle) -> Self {
+        Self {
+            handle,
+            seq: 0,
+            request: ExecutionRequest::default(),
+            execution_id: None,
+            parts: Vec::new(),
+            status: ExecutionStatus::Running,
+            usage: None,
+            error: None,
+        }
+    }
+
     /// Folds one change in. Core uses it to keep its truth; tests use it to check that
-    /// updates and snapshots agree.
+    /// updates and snapshots agree. A change naming a part that does not exist is
+    /// ignored (it cannot happen in updates core made).
     pub fn apply(&mut self, seq: u64, change: &ExecutionChange) {
         self.seq = seq;
         match change {
-            ExecutionChange::Accepted { agent_id, message } => {
-                self.agent_id.clone_from(agent_id);
-                self.message.clone_from(message);
-            }
+            ExecutionChange::Accepted { request } => self.request.clone_from(request),
             ExecutionChange::Started { execution_id } => {
                 self.execution_id = Some(execution_id.clone());
             }
-            ExecutionChange::Text { delta } => self.text.push_str(delta),
-            ExecutionChange::Finished {
-                status,
-                text,
-                usage,
-            } => {
-                self.status = status.clone();
-                self.text.clone_from(text);
+            ExecutionChange::PartAdded { part } => self.parts.push(part.clone()),
+            ExecutionChange::PartAppended { index, delta } => {
+                if let Some(part) = self.parts.get_mut(*index as usize) {
+                    part.append(delta);
+                }
+            }
+            ExecutionChange::PartUpdated { index, part } => {
+                if let Some(slot) = self.parts.get_mut(*index as usize) {
+                    slot.clone_from(part);
+                }
+            }
+            ExecutionChange::Finished { status, usage } => {
+                self.status = *status;
                 self.usage = *usage;
             }
             ExecutionChange::Failed { error } => {
                 self.status = ExecutionStatus::Failed;
                 self.error = Some(error.clone());
             }
+            ExecutionChange::Stopped => self.status = ExecutionStatus::Stopped,
         }
     }
 
-    pub(crate) fn empty(handle: ExecutionHandle) -> Self {
-        Self {
-            handle,
-            seq: 0,
-            agent_id: String::new(),
-            message: String::new(),
-            execution_id: None,
-            text: String::new(),
-            status: ExecutionStatus::Running,
-            usage: None,
-            error: None,
-        }
+    /// The answer's markdown: every text part, in order.
+    pub fn answer_text(&self) -> String {
+        self.parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Text { text } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect()
     }
 }

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use super::{AppError, number};
+use super::{AppError, Part, number};
 
 /// One numbered change to an execution: the event the page folds into its store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, tauri_specta::Event)]
@@ -19,13 +19,10 @@ pub struct ExecutionUpdate {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum ExecutionChange {
-    /// The user's message was accepted (always seq 1).
-    #[serde(rename_all = "camelCase")]
+    /// The user's request was accepted (always seq 1).
     Accepted {
-        /// The agent it went to.
-        agent_id: String,
-        /// The message.
-        message: String,
+        /// What was asked.
+        request: ExecutionRequest,
     },
     /// The server created the execution.
     #[serde(rename_all = "camelCase")]
@@ -33,17 +30,29 @@ pub enum ExecutionChange {
         /// The server's id.
         execution_id: String,
     },
-    /// Text to append.
-    Text {
+    /// A part was added at the end.
+    PartAdded {
+        /// The part.
+        part: Part,
+    },
+    /// Text appended to the text or reasoning part at `index`.
+    PartAppended {
+        /// Which part.
+        index: u32,
         /// The text.
         delta: String,
     },
-    /// Finished; `text` is the whole answer.
+    /// The part at `index` replaced.
+    PartUpdated {
+        /// Which part.
+        index: u32,
+        /// Its new state.
+        part: Part,
+    },
+    /// The stream ended with `final`.
     Finished {
         /// How it finished.
         status: ExecutionStatus,
-        /// The whole answer.
-        text: String,
         /// Usage and cost.
         usage: Option<Usage>,
     },
@@ -52,6 +61,56 @@ pub enum ExecutionChange {
         /// What happened.
         error: AppError,
     },
+    /// The user stopped it; the server may still finish and charge for it.
+    Stopped,
+}
+
+/// What the user asked: where, to whom, and what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecutionRequest {
+    /// The workspace it went to.
+    pub workspace_id: String,
+    /// The conversation it belongs to, once conversations exist.
+    pub conversation_id: Option<String>,
+    /// The agent.
+    pub agent_id: String,
+    /// The message.
+    pub message: String,
+}
+
+/// A message to send, as the composer gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SendRequest {
+    /// The agent of the active workspace.
+    pub agent_id: String,
+    /// The message as typed.
+    pub message: String,
+}
+
+/// The raw events of one execution, for the Inspect view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct InspectedEvents {
+    /// The kept events, oldest first.
+    pub events: Vec<InspectedEvent>,
+    /// How many older events were cut to bound memory.
+    pub cut: u32,
+}
+
+/// One raw event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct InspectedEvent {
+    /// Its position in the stream, from 1.
+    pub number: u32,
+    /// When it arrived, in ms since the execution was sent.
+    pub at_ms: u32,
+    /// Its type.
+    pub event_type: String,
+    /// Its decoded JSON, pretty-printed and redacted.
+    pub json: String,
 }
 
 /// Where an execution stands.
@@ -64,6 +123,8 @@ pub enum ExecutionStatus {
     Completed,
     /// Ended without an answer.
     Failed,
+    /// Stopped by the user.
+    Stopped,
     /// Waiting for a person's approval on the server.
     AwaitingApproval,
     /// Waiting for an outside event on the server.
@@ -96,14 +157,12 @@ pub struct ExecutionSnapshot {
     pub handle: String,
     /// The last update folded in.
     pub seq: u32,
-    /// The agent.
-    pub agent_id: String,
-    /// The user's message.
-    pub message: String,
+    /// What the user asked.
+    pub request: ExecutionRequest,
     /// The server's id, once known.
     pub execution_id: Option<String>,
-    /// The answer so far.
-    pub text: String,
+    /// What the agent produced, in order.
+    pub parts: Vec<Part>,
     /// Where it stands.
     pub status: ExecutionStatus,
     /// Usage and cost, once finished.
@@ -127,6 +186,7 @@ impl From<athena_core::ExecutionStatus> for ExecutionStatus {
             S::Running => Self::Running,
             S::Completed => Self::Completed,
             S::Failed => Self::Failed,
+            S::Stopped => Self::Stopped,
             S::AwaitingApproval => Self::AwaitingApproval,
             S::WaitingForExternalEvent => Self::WaitingForExternalEvent,
             S::AwaitingClientTool => Self::AwaitingClientTool,
@@ -146,25 +206,57 @@ impl From<athena_core::UsageSummary> for Usage {
     }
 }
 
+impl From<athena_core::ExecutionRequest> for ExecutionRequest {
+    fn from(request: athena_core::ExecutionRequest) -> Self {
+        Self {
+            workspace_id: request.workspace_id,
+            conversation_id: request.conversation_id,
+            agent_id: request.agent_id,
+            message: request.message,
+        }
+    }
+}
+
 impl From<athena_core::ExecutionChange> for ExecutionChange {
     fn from(change: athena_core::ExecutionChange) -> Self {
         use athena_core::ExecutionChange as C;
         match change {
-            C::Accepted { agent_id, message } => Self::Accepted { agent_id, message },
+            C::Accepted { request } => Self::Accepted {
+                request: request.into(),
+            },
             C::Started { execution_id } => Self::Started { execution_id },
-            C::Text { delta } => Self::Text { delta },
-            C::Finished {
-                status,
-                text,
-                usage,
-            } => Self::Finished {
+            C::PartAdded { part } => Self::PartAdded { part: part.into() },
+            C::PartAppended { index, delta } => Self::PartAppended { index, delta },
+            C::PartUpdated { index, part } => Self::PartUpdated {
+                index,
+                part: part.into(),
+            },
+            C::Finished { status, usage } => Self::Finished {
                 status: status.into(),
-                text,
                 usage: usage.map(Usage::from),
             },
             C::Failed { error } => Self::Failed {
                 error: error.into(),
             },
+            C::Stopped => Self::Stopped,
+        }
+    }
+}
+
+impl From<athena_core::InspectLog> for InspectedEvents {
+    fn from(log: athena_core::InspectLog) -> Self {
+        Self {
+            events: log
+                .events
+                .into_iter()
+                .map(|e| InspectedEvent {
+                    number: number(e.number),
+                    at_ms: number(e.at_ms),
+                    event_type: e.event_type,
+                    json: e.json,
+                })
+                .collect(),
+            cut: number(log.cut),
         }
     }
 }
@@ -184,10 +276,9 @@ impl From<athena_core::ExecutionSnapshot> for ExecutionSnapshot {
         Self {
             handle: snapshot.handle.to_string(),
             seq: number(snapshot.seq),
-            agent_id: snapshot.agent_id,
-            message: snapshot.message,
+            request: snapshot.request.into(),
             execution_id: snapshot.execution_id,
-            text: snapshot.text,
+            parts: snapshot.parts.into_iter().map(Part::from).collect(),
             status: snapshot.status.into(),
             usage: snapshot.usage.map(Usage::from),
             error: snapshot.error.map(AppError::from),

@@ -3,12 +3,15 @@
 
 mod error;
 mod execution;
+mod parts;
 mod workspace;
 
 pub use error::{AppError, LinkRefusalReason, ValidationRule};
 pub use execution::{
-    ChatSnapshot, ExecutionChange, ExecutionSnapshot, ExecutionStatus, ExecutionUpdate, Usage,
+    ChatSnapshot, ExecutionChange, ExecutionRequest, ExecutionSnapshot, ExecutionStatus,
+    ExecutionUpdate, InspectedEvent, InspectedEvents, SendRequest, Usage,
 };
+pub use parts::{MediaFile, MediaState, Part, StructuredSource, ToolState, WaitingReason};
 pub use workspace::{AgentSummary, WorkspaceChoice, WorkspaceOverview};
 
 /// Counts cross IPC as `u32`: specta refuses 64-bit integers, and an `f64` would be

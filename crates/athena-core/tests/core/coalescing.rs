@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use athena_core::ExecutionChange;
 use athena_emulator::EmulatorConfig;
 
-use crate::support::{Setup, assert_consecutive, deltas, fold, text_updates};
+use crate::support::{Setup, assert_consecutive, deltas, fold, is_text, text_updates};
 
 const WORDS: usize = 3_000;
 
@@ -17,11 +17,11 @@ fn long_message() -> String {
         .join(" ")
 }
 
-/// The `Finished` text and usage's output tokens of the last update.
+/// The folded answer and usage's output tokens of the last update.
 fn finished(updates: &[athena_core::ExecutionUpdate]) -> (String, u64) {
     match &updates.last().unwrap().change {
-        ExecutionChange::Finished { text, usage, .. } => {
-            (text.clone(), usage.expect("usage").output_tokens)
+        ExecutionChange::Finished { usage, .. } => {
+            (deltas(updates), usage.expect("usage").output_tokens)
         }
         other => panic!("last update is Finished: {other:?}"),
     }
@@ -67,7 +67,7 @@ async fn text_is_coalesced_to_one_update_per_frame_and_stays_intact() {
         .collect();
     let text_times: Vec<(u64, Instant)> = recorded
         .iter()
-        .filter(|r| matches!(r.update.change, ExecutionChange::Text { .. }))
+        .filter(|r| is_text(&r.update.change))
         .map(|r| (r.update.seq, r.at))
         .collect();
     let final_seq = updates.len() as u64;
@@ -102,16 +102,22 @@ async fn with_no_frame_interval_every_delta_is_its_own_update() {
     assert_eq!(text, message);
     assert_eq!(deltas(&updates), message);
     // Each delta is one word and the space after it, as the emulator splits them.
-    for (i, u) in updates
-        .iter()
-        .filter(|u| matches!(u.change, ExecutionChange::Text { .. }))
-        .enumerate()
-    {
+    for (i, u) in updates.iter().filter(|u| is_text(&u.change)).enumerate() {
         let expected = if i + 1 == WORDS {
             format!("w{i}")
         } else {
             format!("w{i} ")
         };
-        assert_eq!(u.change, ExecutionChange::Text { delta: expected });
+        let expected = if i == 0 {
+            ExecutionChange::PartAdded {
+                part: athena_core::Part::Text { text: expected },
+            }
+        } else {
+            ExecutionChange::PartAppended {
+                index: 0,
+                delta: expected,
+            }
+        };
+        assert_eq!(u.change, expected);
     }
 }

@@ -18,9 +18,10 @@ async fn messages_that_break_the_limits_are_refused_and_nothing_is_recorded() {
         (too_long.as_str(), ValidationRule::TooLong, 65_536, 65_537),
     ];
     for (message, rule, limit, actual) in cases {
-        let result = setup
-            .executions
-            .send(&setup.workspace, "agent:demo-chat", message.to_owned());
+        let result = setup.executions.send(
+            &setup.workspace,
+            crate::support::request("agent:demo-chat", message),
+        );
         assert_eq!(
             result,
             Err(CoreError::Validation(ValidationError {
@@ -51,7 +52,10 @@ async fn a_refused_message_leaves_no_trace() {
     let setup = Setup::start(EmulatorConfig::default(), Duration::ZERO).await;
     let err = setup
         .executions
-        .send(&setup.workspace, "agent:demo-chat", "   ".to_owned())
+        .send(
+            &setup.workspace,
+            crate::support::request("agent:demo-chat", "   "),
+        )
         .expect_err("whitespace only is refused");
     assert!(matches!(err, CoreError::Validation(ref v) if v.field == "message"));
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -86,8 +90,11 @@ async fn an_unreachable_server_fails_the_execution_and_keeps_the_message() {
         }
     );
     let snapshot = setup.executions.snapshot(&handle).unwrap();
-    assert_eq!(snapshot.message, message, "the typed text is not lost");
-    assert_eq!(snapshot.agent_id, "agent:demo-chat");
+    assert_eq!(
+        snapshot.request.message, message,
+        "the typed text is not lost"
+    );
+    assert_eq!(snapshot.request.agent_id, "agent:demo-chat");
     assert_eq!(snapshot.status, ExecutionStatus::Failed);
     assert_eq!(snapshot.error, Some(ExecutionError::Unreachable));
     assert_eq!(snapshot.execution_id, None);
@@ -105,8 +112,7 @@ async fn a_stream_cut_mid_way_fails_with_the_execution_id_and_keeps_the_text() {
     setup
         .recorder
         .wait_until(&handle, "the first text", |u| {
-            u.iter()
-                .any(|u| matches!(u.change, ExecutionChange::Text { .. }))
+            u.iter().any(|u| crate::support::is_text(&u.change))
         })
         .await;
     drop(setup.server.take()); // the server stops; its open stream ends without final
@@ -130,7 +136,11 @@ async fn a_stream_cut_mid_way_fails_with_the_execution_id_and_keeps_the_text() {
     assert!(!streamed.ends_with("real agents."), "the reply was cut");
 
     let snapshot = setup.executions.snapshot(&handle).unwrap();
-    assert_eq!(snapshot.text, streamed, "the text that arrived is kept");
+    assert_eq!(
+        snapshot.answer_text(),
+        streamed,
+        "the text that arrived is kept"
+    );
     assert_eq!(snapshot.status, ExecutionStatus::Failed);
     assert_eq!(snapshot.execution_id, Some(id));
     assert_eq!(fold(&handle, &updates), snapshot);
@@ -165,5 +175,5 @@ async fn a_wrong_key_fails_with_the_servers_401() {
     assert!(server_message.starts_with("X-API-Key:"), "{server_message}");
     let snapshot = setup.executions.snapshot(&handle).unwrap();
     assert_eq!(snapshot.status, ExecutionStatus::Failed);
-    assert_eq!(snapshot.message, "let me in");
+    assert_eq!(snapshot.request.message, "let me in");
 }

@@ -5,5 +5,6 @@ mod agents_file;
 mod coalescing;
 mod failures;
 mod panics;
+mod runner;
 mod streaming;
 mod support;

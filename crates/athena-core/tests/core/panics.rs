@@ -19,9 +19,7 @@ struct PanicsOnFirstText {
 
 impl UpdateSink for PanicsOnFirstText {
     fn deliver(&self, update: ExecutionUpdate) {
-        if matches!(update.change, ExecutionChange::Text { .. })
-            && self.armed.swap(false, Ordering::SeqCst)
-        {
+        if crate::support::is_text(&update.change) && self.armed.swap(false, Ordering::SeqCst) {
             panic!("a bug while delivering text");
         }
         self.inner.deliver(update);
@@ -40,7 +38,10 @@ async fn a_panicking_execution_is_marked_interrupted_and_the_next_one_completes(
     let workspace = workspace(&server.base_url(), server.api_key());
 
     let broken = executions
-        .send(&workspace, "agent:demo-chat", "first".into())
+        .send(
+            &workspace,
+            crate::support::request("agent:demo-chat", "first"),
+        )
         .unwrap();
     let updates = recorder
         .wait_until(&broken, "the interrupted mark", |u| {
@@ -54,11 +55,17 @@ async fn a_panicking_execution_is_marked_interrupted_and_the_next_one_completes(
         })
     );
     let snapshot = executions.snapshot(&broken).unwrap();
-    assert_eq!(snapshot.message, "first", "the user's message survives");
+    assert_eq!(
+        snapshot.request.message, "first",
+        "the user's message survives"
+    );
     assert_eq!(snapshot.error, Some(ExecutionError::Interrupted));
 
     let healthy = executions
-        .send(&workspace, "agent:demo-chat", "second".into())
+        .send(
+            &workspace,
+            crate::support::request("agent:demo-chat", "second"),
+        )
         .unwrap();
     let updates = recorder.wait_for_end(&healthy).await;
     assert!(

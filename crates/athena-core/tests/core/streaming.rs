@@ -16,29 +16,28 @@ async fn demo_chat_streams_numbered_updates_that_fold_into_the_snapshot() {
     let updates = setup.recorder.wait_for_end(&handle).await;
 
     assert_consecutive(&updates);
-    assert_eq!(
-        updates[0].change,
-        ExecutionChange::Accepted {
-            agent_id: "agent:demo-chat".into(),
-            message: message.into(),
-        }
-    );
+    let ExecutionChange::Accepted { request } = &updates[0].change else {
+        panic!("first update is Accepted: {:?}", updates[0]);
+    };
+    assert_eq!(request.agent_id, "agent:demo-chat");
+    assert_eq!(request.message, message);
+    assert_eq!(request.workspace_id, setup.workspace.id);
     let ExecutionChange::Started { execution_id } = &updates[1].change else {
         panic!("second update is Started: {:?}", updates[1]);
     };
     assert!(execution_id.starts_with("execution:"), "{execution_id}");
 
     let last = updates.last().unwrap();
-    let ExecutionChange::Finished {
-        status,
-        text,
-        usage,
-    } = &last.change
-    else {
+    let ExecutionChange::Finished { status, usage } = &last.change else {
         panic!("last update is Finished: {last:?}");
     };
     assert_eq!(*status, ExecutionStatus::Completed);
-    assert_eq!(*text, deltas(&updates), "Finished text == the deltas");
+    let text = &deltas(&updates);
+    assert_eq!(
+        setup.executions.snapshot(&handle).unwrap().answer_text(),
+        *text,
+        "the answer is the streamed text"
+    );
     assert!(
         text.starts_with(&format!(
             "You said: \"{message}\". This is the built-in demo workspace"
@@ -46,11 +45,11 @@ async fn demo_chat_streams_numbered_updates_that_fold_into_the_snapshot() {
         "{text}"
     );
     assert!(text.ends_with("to talk to real agents."), "{text}");
-    // Between Started and Finished there is only text.
+    // Between Started and Finished there is only text, in one part.
     assert!(
         updates[2..updates.len() - 1]
             .iter()
-            .all(|u| matches!(u.change, ExecutionChange::Text { .. }))
+            .all(|u| crate::support::is_text(&u.change))
     );
 
     // The emulator's usage formula: input = message words + 12, output = deltas sent
@@ -115,8 +114,8 @@ async fn a_snapshot_mid_stream_holds_exactly_the_updates_delivered_before_it() {
         .filter(|u| u.seq <= snapshot.seq)
         .cloned()
         .collect();
-    assert!(!snapshot.text.is_empty());
-    assert_eq!(snapshot.text, deltas(&upto));
+    assert!(!snapshot.answer_text().is_empty());
+    assert_eq!(snapshot.answer_text(), deltas(&upto));
     assert_eq!(fold(&handle, &upto), snapshot);
     assert_eq!(
         fold(&handle, &updates),

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use athena_api::{ApiKey, AthenaClient, ClientConfig};
 use athena_core::{
-    ExecutionChange, ExecutionHandle, ExecutionSnapshot, ExecutionStatus, ExecutionUpdate,
-    Executions, UpdateSink, Workspace,
+    ExecutionChange, ExecutionHandle, ExecutionRequest, ExecutionSnapshot, ExecutionUpdate,
+    Executions, Part, UpdateSink, Workspace,
 };
 use athena_emulator::{Emulator, EmulatorConfig, EmulatorHandle};
 use tokio::sync::watch;
@@ -105,7 +105,9 @@ impl UpdateSink for Recorder {
 pub fn is_terminal(change: &ExecutionChange) -> bool {
     matches!(
         change,
-        ExecutionChange::Finished { .. } | ExecutionChange::Failed { .. }
+        ExecutionChange::Finished { .. }
+            | ExecutionChange::Failed { .. }
+            | ExecutionChange::Stopped
     )
 }
 
@@ -150,7 +152,7 @@ impl Setup {
     /// Sends `message` to `agent_id`; panics if core refuses it.
     pub fn send(&self, agent_id: &str, message: &str) -> ExecutionHandle {
         self.executions
-            .send(&self.workspace, agent_id, message.to_owned())
+            .send(&self.workspace, request(agent_id, message))
             .expect("core accepts the message")
     }
 }
@@ -171,42 +173,60 @@ pub fn workspace(base_url: &str, key: &str) -> Workspace {
     }
 }
 
+/// A request to `agent_id` with `message` (the workspace is set by `send`).
+pub fn request(agent_id: &str, message: &str) -> ExecutionRequest {
+    ExecutionRequest {
+        agent_id: agent_id.into(),
+        message: message.into(),
+        ..ExecutionRequest::default()
+    }
+}
+
 /// Folds `updates` in order over an empty execution, as a view would.
 pub fn fold(handle: &ExecutionHandle, updates: &[ExecutionUpdate]) -> ExecutionSnapshot {
-    let mut snapshot = ExecutionSnapshot {
-        handle: handle.clone(),
-        seq: 0,
-        agent_id: String::new(),
-        message: String::new(),
-        execution_id: None,
-        text: String::new(),
-        status: ExecutionStatus::Running,
-        usage: None,
-        error: None,
-    };
+    let mut snapshot = ExecutionSnapshot::new(handle.clone());
     for update in updates {
         snapshot.apply(update.seq, &update.change);
     }
     snapshot
 }
 
-/// The concatenated `Text` deltas of `updates`.
+/// The answer text carried by `updates`: text parts added, and deltas appended to them.
 pub fn deltas(updates: &[ExecutionUpdate]) -> String {
-    updates
-        .iter()
-        .filter_map(|u| match &u.change {
-            ExecutionChange::Text { delta } => Some(delta.as_str()),
-            _ => None,
-        })
-        .collect()
+    let mut text_parts = Vec::new();
+    let mut parts = 0u32;
+    let mut out = String::new();
+    for u in updates {
+        match &u.change {
+            ExecutionChange::PartAdded { part } => {
+                if let Part::Text { text } = part {
+                    text_parts.push(parts);
+                    out.push_str(text);
+                }
+                parts += 1;
+            }
+            ExecutionChange::PartAppended { index, delta } if text_parts.contains(index) => {
+                out.push_str(delta);
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
-/// The number of `Text` updates.
+/// Whether the update carries answer text (a text part added, or text appended).
+pub fn is_text(change: &ExecutionChange) -> bool {
+    matches!(
+        change,
+        ExecutionChange::PartAdded {
+            part: Part::Text { .. }
+        } | ExecutionChange::PartAppended { .. }
+    )
+}
+
+/// The number of updates that carry answer text.
 pub fn text_updates(updates: &[ExecutionUpdate]) -> usize {
-    updates
-        .iter()
-        .filter(|u| matches!(u.change, ExecutionChange::Text { .. }))
-        .count()
+    updates.iter().filter(|u| is_text(&u.change)).count()
 }
 
 /// Asserts that the seqs are 1, 2, 3, ... with no gap.
