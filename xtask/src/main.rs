@@ -17,10 +17,11 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
-  run [--screenshot FILE] [--release]
+  run [--screenshot FILE] [--release] [-- APP-ARGS]
                  install what is missing, build the UI and the app, start it on the demo
                  workspace (under a virtual display when there is none); with --screenshot,
-                 save a PNG of the first screen and exit
+                 save a PNG of the first screen and exit; APP-ARGS go to the app
+                 (--base-url, --workspace-id, --api-key-file, --agents, --data-dir)
   test           everything CI checks: fmt, clippy, cargo test, UI type check + unit tests,
                  the bindings check, and the real-window suite
   e2e            the real-window suite only (built app, Xvfb, tauri-driver, WebDriver)

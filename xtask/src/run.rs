@@ -16,9 +16,15 @@ const READY_LINE: &str = "athena-desktop: first screen ready";
 pub fn run(args: &[String]) -> Result {
     let mut screenshot: Option<PathBuf> = None;
     let mut release = false;
+    let mut app_args: Vec<String> = Vec::new();
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match arg.as_str() {
+            // Everything after `--` goes to the app (a run workspace, a data folder).
+            "--" => {
+                app_args.extend(rest.by_ref().cloned());
+                break;
+            }
             "--screenshot" => {
                 let file = rest.next().ok_or("--screenshot needs a file name")?;
                 screenshot = Some(absolute(file));
@@ -31,15 +37,19 @@ pub fn run(args: &[String]) -> Result {
     let binary = setup::build_app(release)?;
     let has_display = std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty());
     match screenshot {
-        Some(file) => take_screenshot(&binary, &file),
-        None if has_display => process::run(&mut Command::new(&binary)),
+        Some(file) => take_screenshot(&binary, &app_args, &file),
+        None if has_display => process::run(Command::new(&binary).args(&app_args)),
         None => {
             let display = VirtualDisplay::start(1000, 700)?;
             println!(
                 "xtask: no display; running on the virtual display {} (Ctrl-C to stop)",
                 display.display
             );
-            process::run(Command::new(&binary).env("DISPLAY", &display.display))
+            process::run(
+                Command::new(&binary)
+                    .args(&app_args)
+                    .env("DISPLAY", &display.display),
+            )
         }
     }
 }
@@ -57,9 +67,10 @@ fn absolute(file: &str) -> PathBuf {
 
 /// Starts the app on its own virtual display, waits for its readiness line, saves the
 /// window as a PNG, and stops the app.
-fn take_screenshot(binary: &Path, file: &Path) -> Result {
+fn take_screenshot(binary: &Path, app_args: &[String], file: &Path) -> Result {
     let display = VirtualDisplay::start(1000, 700)?;
     let mut app = Command::new(binary)
+        .args(app_args)
         .env("DISPLAY", &display.display)
         .stdout(Stdio::piped())
         .spawn()

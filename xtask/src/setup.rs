@@ -29,6 +29,8 @@ pub const DEBIAN_PACKAGES: &[&str] = &[
     "fonts-dejavu-core",
     // a private session bus for the real-window suite (dbus-daemon, dbus-run-session)
     "dbus-daemon",
+    // read the X clipboard back in the real-window suite (copy buttons)
+    "xclip",
     // WebM (VP8/VP9 in Matroska) playback in WebKitGTK; a dependency of WebKitGTK
     // already, named so the need is written down (tests/e2e/media.test.mjs proves it)
     "gstreamer1.0-plugins-good",

@@ -118,6 +118,21 @@ impl Exec {
     }
 }
 
+/// The delta of a text step; a stamped one gets the time it is sent after its word.
+fn stamped(step: Step) -> String {
+    match step {
+        Step::StampedText(delta) => {
+            let word = delta.trim_end();
+            let micros = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_micros());
+            format!("{word}⟦{micros}⟧{}", &delta[word.len()..])
+        }
+        Step::Text(delta) => delta,
+        _ => String::new(),
+    }
+}
+
 fn words(text: &str) -> u64 {
     text.split_whitespace().count() as u64
 }
@@ -145,7 +160,7 @@ pub async fn play(
                 }
                 sink.emit(&event).await?;
             }
-            Step::Text(delta) => {
+            step @ (Step::Text(_) | Step::StampedText(_)) => {
                 if let Some(rate) = state.token_rate {
                     let start = *leg_text_start.get_or_insert_with(tokio::time::Instant::now);
                     let due = std::time::Duration::from_secs_f64(
@@ -156,6 +171,8 @@ pub async fn play(
                     tokio::time::sleep(state.token_delay.mul_f64(state.jitter())).await;
                 }
                 texts_in_leg += 1;
+                // Stamped after the pause: the time the delta leaves.
+                let delta = stamped(step);
                 sink.emit(&json!({"type": "text", "delta": delta})).await?;
                 exec.text.push_str(&delta);
                 exec.output_tokens += 1;

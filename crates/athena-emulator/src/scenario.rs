@@ -73,6 +73,10 @@ pub struct ScenarioStep {
     /// Text sent as word deltas paced by the token delay.
     #[serde(default)]
     pub text: Option<String>,
+    /// Benchmarks: about every this many deltas, a plain word gets the time it was
+    /// sent appended as `⟦unix µs⟧`, so a page can measure delta-to-paint latency.
+    #[serde(default)]
+    pub stamp_every: Option<u32>,
 }
 
 /// The end of a scenario agent's stream.
@@ -159,8 +163,14 @@ impl ScenarioAgent {
             if let Some(e) = &step.event {
                 s.steps.push(Step::Event(e.clone()));
             }
-            if let Some(t) = &step.text {
-                s.text(t);
+            match (&step.text, step.stamp_every) {
+                (Some(t), Some(every)) if every > 0 => {
+                    s.stamped_text(t, every);
+                }
+                (Some(t), _) => {
+                    s.text(t);
+                }
+                (None, _) => {}
             }
         }
         s.end = match &self.end.error {
@@ -196,6 +206,24 @@ mod tests {
         let s = f.agents[0].script();
         assert_eq!(s.steps.len(), 4);
         assert!(matches!(s.end, End::Error { .. }));
+    }
+
+    #[test]
+    fn stamps_only_plain_words_about_every_n_deltas() {
+        let f = ScenarioFile::from_json(
+            r#"{"agents":[{"id":"agent:s","steps":[{"text":"a b |---| c d e f","stamp_every":2}]}]}"#,
+        )
+        .expect("valid");
+        let stamped: Vec<String> = f.agents[0]
+            .script()
+            .steps
+            .iter()
+            .filter_map(|s| match s {
+                Step::StampedText(d) => Some(d.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(stamped, ["b ", "c ", "e "], "the table row is never stamped");
     }
 
     #[test]

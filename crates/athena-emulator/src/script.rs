@@ -79,6 +79,9 @@ pub enum Step {
     Event(Value),
     /// A `text` delta paced by the configured token delay.
     Text(String),
+    /// A `text` delta like [`Step::Text`] whose word gets `⟦unix µs⟧` appended when
+    /// it is sent (benchmarks measure delta-to-paint latency with it).
+    StampedText(String),
     /// Wait this long, sending nothing.
     Sleep(Duration),
     /// Wait this long, sending a `heartbeat` every heartbeat interval.
@@ -148,6 +151,24 @@ impl Script {
     pub fn text(&mut self, text: &str) -> &mut Self {
         self.steps
             .extend(split_deltas(text).map(|d| Step::Text(d.to_owned())));
+        self
+    }
+
+    /// Adds `text` as `text` deltas like [`Script::text`], stamping a plain word
+    /// (letters and digits only) about every `every` deltas.
+    pub fn stamped_text(&mut self, text: &str, every: u32) -> &mut Self {
+        let mut since = 0;
+        for delta in split_deltas(text) {
+            since += 1;
+            let word = delta.trim_end();
+            let plain = !word.is_empty() && word.chars().all(char::is_alphanumeric);
+            if since >= every && plain {
+                since = 0;
+                self.steps.push(Step::StampedText(delta.to_owned()));
+            } else {
+                self.steps.push(Step::Text(delta.to_owned()));
+            }
+        }
         self
     }
 
