@@ -13,6 +13,9 @@ export default defineConfig({
     outDir: "dist",
     emptyOutDir: true,
     target: "es2021",
+    // Fonts (KaTeX's) stay files: the CSP has no `font-src data:`, so an inlined font
+    // would be refused. Other small assets follow Vite's default.
+    assetsInlineLimit: (file) => (/\.(woff2?|ttf)$/.test(file) ? false : undefined),
   },
   test: {
     environment: "jsdom",

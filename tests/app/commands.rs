@@ -23,3 +23,29 @@ fn build_permissions_and_registered_commands_are_the_same_list() {
         "src-tauri/src/command_names.rs and specta_builder() must list the same commands"
     );
 }
+
+/// The test bench's seams are reached through a socket in the data folder, never
+/// through IPC: no command, event or type of the bindings names them, although this
+/// test build has them compiled in.
+#[test]
+fn no_test_seam_is_reachable_from_the_page() {
+    let bindings = crate::generated_bindings().to_lowercase();
+    for seam in [
+        "answer_dialogs",
+        "answerdialogs",
+        "opened_links",
+        "openedlinks",
+        "test-control",
+        "scripted",
+        "drop_paths",
+        "droppaths",
+    ] {
+        assert!(!bindings.contains(seam), "the bindings mention the seam {seam:?}");
+    }
+    for command in athena_desktop::COMMAND_NAMES {
+        assert!(
+            !command.contains("test") && !command.contains("seam") && !command.contains("drop"),
+            "{command} looks like a test seam exposed as a command"
+        );
+    }
+}

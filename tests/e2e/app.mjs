@@ -58,7 +58,7 @@ export async function send(browser, text) {
 /** The rendered text of every element with this test id, in document order. */
 export async function texts(browser, testId) {
   return browser.execute(
-    (id) => [...document.querySelectorAll(`[data-testid="${id}"]`)].map((e) => e.innerText),
+    (id) => [...document.querySelectorAll(`[data-testid="${id}"]`)].map((e) => e.innerText.trim()),
     testId,
   );
 }
@@ -79,4 +79,17 @@ export async function closeApp(browser) {
 export async function pickAgent(browser, agentId) {
   const picker = await browser.$('[data-testid="agent-picker"]');
   await picker.selectByAttribute("value", agentId);
+}
+
+/**
+ * Sends a message and waits until its answer has finished (one more usage line than
+ * before): counting from before the send, so an earlier answer never satisfies it.
+ */
+export async function sendAndWait(browser, text, timeout = 30_000) {
+  const before = (await texts(browser, "usage-line")).length;
+  await send(browser, text);
+  await browser.waitUntil(async () => (await texts(browser, "usage-line")).length > before, {
+    timeout,
+    timeoutMsg: `the answer to "${text}" did not finish within ${timeout} ms`,
+  });
 }

@@ -7,27 +7,26 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { closeApp, openApp, pickAgent, screenshot, send, texts } from "./app.mjs";
+import { closeApp, openApp, pickAgent, screenshot, send, sendAndWait, texts } from "./app.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 /** The last exchange's assistant element. */
+/** The visible text of each element, in order (wdio's array map is asynchronous). */
+async function textsOf(browser, elements) {
+  const out = [];
+  for (const element of elements) out.push(await browser.execute((el) => el.textContent, element));
+  return out;
+}
+
 async function lastAnswer(browser) {
   const answers = await browser.$$('[data-testid="message-assistant"]');
   return answers[answers.length - 1];
 }
 
-async function waitForFinished(browser, count, timeout = 30_000) {
-  await browser.waitUntil(async () => (await texts(browser, "usage-line")).length >= count, {
-    timeout,
-    timeoutMsg: `expected ${count} finished answers`,
-  });
-}
-
 describe("every part kind on screen", () => {
   let browser;
-  let finished = 0;
   before(async () => {
     browser = await openApp();
   });
@@ -37,22 +36,22 @@ describe("every part kind on screen", () => {
 
   it("renders the Markdown writer's table, code block and formulas, with reasoning that opens then collapses", async () => {
     await pickAgent(browser, "agent:markdown");
-    await send(browser, "streaming answers");
-    const reasoning = await browser.$('[data-testid="part-reasoning"]');
-    await reasoning.waitForExist({ timeout: 20_000 });
-    const toggle = await reasoning.$('[data-testid="reasoning-toggle"]');
-    await browser.waitUntil(async () => (await toggle.getAttribute("aria-expanded")) === "true", {
-      timeout: 5_000,
-      interval: 10,
-      timeoutMsg: "the reasoning block was not open while it streamed",
+    // Reasoning streams for a fraction of a second: watch for it open from inside the page.
+    await browser.execute(() => {
+      window.__sawReasoningOpen = false;
+      new MutationObserver(() => {
+        if (document.querySelector('[data-testid="reasoning-toggle"][aria-expanded="true"]')) window.__sawReasoningOpen = true;
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["aria-expanded"] });
     });
-    await waitForFinished(browser, ++finished);
+    await sendAndWait(browser, "streaming answers");
+    assert.equal(await browser.execute(() => window.__sawReasoningOpen), true, "the reasoning block was open while it streamed");
+    const toggle = await browser.$('[data-testid="part-reasoning"] [data-testid="reasoning-toggle"]');
     assert.equal(await toggle.getAttribute("aria-expanded"), "false", "reasoning collapses once done");
     assert.match(await toggle.getText(), /Thought for/);
 
     const answer = await lastAnswer(browser);
     const headers = await answer.$$("table th");
-    assert.deepEqual(await Promise.all(headers.map((h) => h.getText())), ["mode", "latency", "best for"]);
+    assert.deepEqual(await textsOf(browser, headers), ["mode", "latency", "best for"]);
     assert.equal((await answer.$$("table tbody tr")).length, 3);
     assert.equal(await answer.$("h2").getText(), "Overview");
     assert.ok((await answer.$$(".katex").length) >= 2, "inline and display math are typeset");
@@ -71,13 +70,12 @@ describe("every part kind on screen", () => {
 
   it("shows the Research workflow's three steps and its web_search tool card", async () => {
     await pickAgent(browser, "agent:workflow");
-    await send(browser, "How do Athena workflows stream?");
-    await waitForFinished(browser, ++finished);
+    await sendAndWait(browser, "How do Athena workflows stream?");
     const answer = await lastAnswer(browser);
     const steps = await answer.$$('[data-testid="workflow-step"]');
     assert.equal(steps.length, 3);
     for (const step of steps) assert.equal(await step.getAttribute("data-state"), "done");
-    const labels = (await Promise.all(steps.map((s) => s.getText()))).join("\n");
+    const labels = (await textsOf(browser, steps)).join("\n");
     for (const label of ["Plan the research", "Search the web", "Write the answer"]) assert.match(labels, new RegExp(label));
     const tool = await answer.$('[data-testid="part-server-tool"]');
     assert.equal(await tool.getAttribute("data-state"), "done");
@@ -91,8 +89,7 @@ describe("every part kind on screen", () => {
 
   it("shows the Text analyser's structured result as a card", async () => {
     await pickAgent(browser, "agent:structured");
-    await send(browser, "I love this great app, thanks");
-    await waitForFinished(browser, ++finished);
+    await sendAndWait(browser, "I love this great app, thanks");
     const card = await (await lastAnswer(browser)).$('[data-testid="part-structured"]');
     const table = await card.$('[data-testid="structured-table"]');
     assert.match(await table.getText(), /sentiment/);
@@ -147,11 +144,14 @@ describe("every part kind on screen", () => {
       timeoutMsg: "two generating jobs",
     });
     await screenshot(browser, "parts-media-generating");
-    await waitForFinished(browser, ++finished, 60_000);
+    await browser.waitUntil(async () => (await browser.$$('[data-testid="part-media-job"][data-state="ready"]')).length === 2, {
+      timeout: 60_000,
+      timeoutMsg: "both jobs ready",
+    });
     const jobs = await (await lastAnswer(browser)).$$('[data-testid="part-media-job"]');
     assert.equal(jobs.length, 2);
     for (const job of jobs) assert.equal(await job.getAttribute("data-state"), "ready");
-    const words = (await Promise.all(jobs.map((j) => j.getText()))).join("\n");
+    const words = (await textsOf(browser, jobs)).join("\n");
     assert.match(words, /Image ready/);
     assert.match(words, /Video ready/);
   });

@@ -100,4 +100,8 @@ describe("describeStatus", () => {
     expect(notes.slice(0, 2)).toEqual([null, null]);
     for (const n of notes.slice(2)) expect(n).toMatch(/^The agent .+\.$/);
   });
+
+  it("says a stopped answer may still be finished and charged by the server", () => {
+    expect(describeStatus("stopped")).toBe("You stopped this answer. The server may still finish it and charge for it.");
+  });
 });

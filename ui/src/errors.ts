@@ -133,6 +133,9 @@ export function describeStatus(status: ExecutionStatus): string | null {
       return null;
     case "failed":
       return "The agent reported that this run failed. Try again, or rephrase the message.";
+    case "stopped":
+      // The API has no cancel: stopping only stops listening.
+      return "You stopped this answer. The server may still finish it and charge for it.";
     case "awaitingApproval":
       return "The agent is waiting for an approval before it continues.";
     case "waitingForExternalEvent":

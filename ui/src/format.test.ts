@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCost, formatCount, formatLatency, formatUsage } from "./format";
+import { formatCost, formatCount, formatDuration, formatElapsed, formatLatency, formatUsage } from "./format";
 
 describe("formatters", () => {
   it("separates thousands", () => {
@@ -23,6 +23,22 @@ describe("formatters", () => {
     expect(formatLatency(5)).toBe("0.01 s");
     expect(formatLatency(0)).toBe("0.00 s");
     expect(formatLatency(61_000)).toBe("61.00 s");
+  });
+
+  it("shows durations in ms, tenths of a second or minutes", () => {
+    expect(formatDuration(0)).toBe("0 ms");
+    expect(formatDuration(45)).toBe("45 ms");
+    expect(formatDuration(300)).toBe("0.3 s");
+    expect(formatDuration(1234)).toBe("1.2 s");
+    expect(formatDuration(59_960)).toBe("1 min");
+    expect(formatDuration(125_000)).toBe("2 min 5 s");
+  });
+
+  it("counts elapsed time in whole seconds", () => {
+    expect(formatElapsed(999)).toBe("0 s");
+    expect(formatElapsed(42_100)).toBe("42 s");
+    expect(formatElapsed(63_000)).toBe("1 min 3 s");
+    expect(formatElapsed(-5)).toBe("0 s");
   });
 
   it("formats the usage line", () => {

@@ -30,3 +30,25 @@ export function formatUsage(usage: Usage): string {
     `${formatCost(usage.costMicrodollars)} · ${formatLatency(usage.latencyMs)}`
   );
 }
+
+/** A duration: "45 ms" under a tenth of a second, "0.3 s", "12.4 s", "2 min 5 s". */
+export function formatDuration(ms: number): string {
+  const safe = Math.max(0, ms);
+  if (safe < 100) return `${Math.round(safe)} ms`;
+  if (safe < 60_000) {
+    const seconds = Math.round(safe / 100) / 10;
+    if (seconds < 60) return `${seconds.toLocaleString(LOCALE, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} s`;
+  }
+  const total = Math.round(safe / 1000);
+  const minutes = Math.floor(total / 60);
+  const rest = total % 60;
+  return rest === 0 ? `${formatCount(minutes)} min` : `${formatCount(minutes)} min ${rest} s`;
+}
+
+/** Whole seconds elapsed, for a counter that ticks: "0 s", "42 s", "1 min 3 s". */
+export function formatElapsed(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  if (total < 60) return `${total} s`;
+  const rest = total % 60;
+  return rest === 0 ? `${formatCount(Math.floor(total / 60))} min` : `${formatCount(Math.floor(total / 60))} min ${rest} s`;
+}

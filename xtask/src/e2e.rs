@@ -12,13 +12,14 @@ use crate::bus::SessionBus;
 use crate::xvfb::VirtualDisplay;
 use crate::{Result, process, root, seams, setup};
 
-pub fn e2e() -> Result {
+/// `only`: test files to run (paths below the root) instead of the whole suite.
+pub fn e2e(only: &[String]) -> Result {
     let app = setup::build_app_as_tested()?;
     // The suite drives the seams; make sure this build has them.
     seams::check(&app, true)?;
     let emulator = setup::target_dir().join("debug").join("athena-emulator");
     let bench = Bench::start(&app, &emulator)?;
-    let outcome = run_suite(&bench.env());
+    let outcome = run_suite(&bench.env(), only);
     bench.stop();
     outcome
 }
@@ -111,15 +112,15 @@ fn wait_for_port(port: u16, limit: Duration) -> Result {
 }
 
 /// Runs the suite, echoing its output, and fails unless it ran tests and all passed.
-fn run_suite(env: &[(&'static str, String)]) -> Result {
+fn run_suite(env: &[(&'static str, String)], only: &[String]) -> Result {
     let mut command = Command::new("node");
+    command.args(["--test", "--test-reporter=spec", "--test-concurrency=1"]);
+    if only.is_empty() {
+        command.arg("tests/e2e/");
+    } else {
+        command.args(only);
+    }
     command
-        .args([
-            "--test",
-            "--test-reporter=spec",
-            "--test-concurrency=1",
-            "tests/e2e/",
-        ])
         .current_dir(root())
         .stdout(Stdio::piped());
     for (key, value) in env {

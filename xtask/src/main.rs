@@ -24,7 +24,8 @@ usage: cargo xtask <command>
                  (--base-url, --workspace-id, --api-key-file, --agents, --data-dir)
   test           everything CI checks: fmt, clippy, cargo test, UI type check + unit tests,
                  the bindings check, and the real-window suite
-  e2e            the real-window suite only (built app, Xvfb, tauri-driver, WebDriver)
+  e2e [FILE...]  the real-window suite only (built app, Xvfb, tauri-driver, WebDriver);
+                 with FILEs (tests/e2e/x.test.mjs), only those
   bench [page|cargo]
                  every benchmark, printed as one table (page: only the real-window ones,
                  against the release build; cargo: only the others)
@@ -43,7 +44,7 @@ fn main() -> ExitCode {
     let outcome = match args.first().map(String::as_str) {
         Some("run") => run::run(&args[1..]),
         Some("test") => test(),
-        Some("e2e") => setup::all().and_then(|()| e2e::e2e()),
+        Some("e2e") => setup::all().and_then(|()| e2e::e2e(&args[1..])),
         Some("bench") => setup::all().and_then(|()| bench::bench(args.get(1).map(String::as_str))),
         Some("bindings") => bindings(),
         Some("fixtures") => fixtures(),
@@ -92,7 +93,7 @@ fn test() -> Result {
     step("cargo test (includes the bindings check)", || {
         process::cargo(&["test", "--workspace"])
     })?;
-    step("real-window suite", e2e::e2e)?;
+    step("real-window suite", || e2e::e2e(&[]))?;
     step("the release build carries no test seam", || {
         let app = setup::build_app(true)?;
         seams::check(&app, false)

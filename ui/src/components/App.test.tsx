@@ -2,7 +2,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-libra
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppError, ExecutionUpdate, WorkspaceOverview } from "../bindings";
 import type { Result } from "../result";
-import { accepted, snapshot, update } from "../testFixtures";
+import { accepted, addText, append, snapshot, update } from "../testFixtures";
 import { createChatStore, type SyncCommands } from "../store/sync";
 import { App, type AppApi } from "./App";
 
@@ -30,16 +30,23 @@ const runWorkspace: WorkspaceOverview = {
 
 function setup(over: Partial<WorkspaceOverview> = {}) {
   let emit: (u: ExecutionUpdate) => void = () => undefined;
-  const sendMessage = vi.fn<SyncCommands["sendMessage"]>(async (_agentId, message) => {
-    emit(accepted("h-new", message));
+  const sendMessage = vi.fn<SyncCommands["sendMessage"]>(async (request) => {
+    emit(accepted("h-new", request.message, request.agentId));
     return { status: "ok", data: "h-new" } as Result<string, AppError>;
   });
+  const stopExecution = vi.fn<SyncCommands["stopExecution"]>(async () => ({ status: "ok", data: null }));
+  const inspectExecution = vi.fn<SyncCommands["inspectExecution"]>(async () => ({
+    status: "ok",
+    data: { events: [{ number: 1, atMs: 3, eventType: "start", json: '{\n  "type": "start"\n}' }], cut: 0 },
+  }));
   const commands: SyncCommands = {
     chatSnapshot: async () => ({
       executions: [snapshot("h-old", { seq: 4, message: "Earlier question", text: "Earlier answer", status: "completed" })],
     }),
     executionSnapshot: async (handle) => ({ status: "error", error: { code: "unknownExecution", handle } }),
     sendMessage,
+    stopExecution,
+    inspectExecution,
   };
   const chat = createChatStore(commands, {
     executionUpdate: {
@@ -59,7 +66,7 @@ function setup(over: Partial<WorkspaceOverview> = {}) {
     reportReady: vi.fn(async () => undefined),
     openLink: vi.fn(async () => ({ status: "ok" as const, data: true })),
   };
-  return { api, chat, sendMessage, emit: (u: ExecutionUpdate) => emit(u) };
+  return { api, chat, sendMessage, stopExecution, inspectExecution, emit: (u: ExecutionUpdate) => emit(u) };
 }
 
 async function renderApp(s: ReturnType<typeof setup>) {
@@ -135,13 +142,38 @@ describe("App", () => {
     fireEvent.change(screen.getByTestId("agent-picker"), { target: { value: "coder" } });
     fireEvent.change(screen.getByTestId("composer"), { target: { value: "Write a loop" } });
     await act(async () => fireEvent.click(screen.getByTestId("send")));
-    expect(s.sendMessage).toHaveBeenCalledWith("coder", "Write a loop");
+    expect(s.sendMessage).toHaveBeenCalledWith({ agentId: "coder", message: "Write a loop" });
     expect((screen.getByTestId("composer") as HTMLTextAreaElement).value).toBe("");
     expect(screen.getAllByTestId("message-user").map((e) => e.textContent)).toEqual([
       "Earlier question",
       "Write a loop",
     ]);
-    act(() => s.emit(update("h-new", 2, { type: "text", delta: "for (;;) {}" })));
-    expect(screen.getAllByTestId("message-assistant")[1]!.textContent).toBe("for (;;) {}");
+    act(() => s.emit(addText("h-new", 2, "Use `for`")));
+    act(() => s.emit(append("h-new", 3, " loops.")));
+    const answer = screen.getAllByTestId("message-assistant")[1]!;
+    expect(answer.textContent).toBe("Use for loops.");
+    expect(answer.querySelector("code")?.textContent).toBe("for");
+    act(() => s.emit(update("h-new", 4, { type: "finished", status: "completed", usage: null })));
+    expect(screen.queryByTestId("stop-button")).toBeNull();
+  });
+
+  it("stops a running answer through the store and shows the stopped notice", async () => {
+    const s = setup();
+    await renderApp(s);
+    fireEvent.change(screen.getByTestId("composer"), { target: { value: "Go on" } });
+    await act(async () => fireEvent.click(screen.getByTestId("send")));
+    await act(async () => fireEvent.click(screen.getByTestId("stop-button")));
+    expect(s.stopExecution).toHaveBeenCalledWith("h-new");
+    act(() => s.emit(update("h-new", 2, { type: "stopped" })));
+    expect(screen.queryByTestId("stop-button")).toBeNull();
+    expect(screen.getByTestId("execution-notice").textContent).toMatch(/^You stopped this answer/);
+  });
+
+  it("inspects a finished answer's raw events", async () => {
+    const s = setup();
+    await renderApp(s);
+    await act(async () => fireEvent.click(screen.getByTestId("inspect-button")));
+    expect(s.inspectExecution).toHaveBeenCalledWith("h-old");
+    expect(screen.getAllByTestId("inspect-event").map((e) => e.textContent)).toEqual(['#1+3 msstart{\n  "type": "start"\n}']);
   });
 });

@@ -8,6 +8,7 @@ import { useChatState } from "../store/useChatState";
 import { AgentPicker } from "./AgentPicker";
 import { ChatView } from "./ChatView";
 import { Composer } from "./Composer";
+import type { ExchangeActions } from "./Exchange";
 import { OpenLinkContext, type OpenLink } from "./LinkifiedText";
 import { WorkspaceBadge } from "./WorkspaceBadge";
 
@@ -76,11 +77,18 @@ export function App({ api, chat }: Props) {
   const send = useCallback(
     (text: string) => {
       if (!selected) return Promise.resolve({ status: "error" as const, error: { code: "internal" as const } });
-      return chat.send(selected.id, text);
+      return chat.send({ agentId: selected.id, message: text });
     },
     [chat, selected],
   );
-  const retry = useCallback((id: string, message: string) => chat.send(id, message), [chat]);
+  const actions = useMemo<ExchangeActions>(
+    () => ({
+      retry: (request) => chat.send(request),
+      stop: (handle) => chat.stop(handle),
+      inspect: (handle) => chat.inspect(handle),
+    }),
+    [chat],
+  );
 
   const selectWorkspace = useCallback(
     async (workspaceId: string) => {
@@ -142,7 +150,7 @@ export function App({ api, chat }: Props) {
       <main className="chat-area">
         {settled ? (
           <OpenLinkContext.Provider value={api.openLink}>
-            <ChatView entries={entries} agents={agents} onRetry={retry} />
+            <ChatView entries={entries} agents={agents} actions={actions} />
           </OpenLinkContext.Provider>
         ) : (
           <div className="chat-loading" data-testid="loading">

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { accepted, snapshot, update, usage } from "../testFixtures";
-import type { ExecutionUpdate } from "../bindings";
+import { accepted, addText, answerOf, append, request, snapshot, text, update, usage } from "../testFixtures";
+import type { ExecutionUpdate, Part } from "../bindings";
 import {
+  answerMarkdown,
   applyExecutionSnapshot,
   applySnapshot,
   applyUpdate,
@@ -20,23 +21,34 @@ function foldAll(updates: ExecutionUpdate[], start: ChatState = emptyChat): Chat
   return state;
 }
 
+const reasoning: Part = { kind: "reasoning", text: "Hmm", startedAtMs: 3, durationMs: null };
+const tool: Part = {
+  kind: "serverTool",
+  callId: "c1",
+  name: "web_search",
+  arguments: '{"q":"x"}',
+  result: null,
+  state: "running",
+  startedAtMs: 10,
+  durationMs: null,
+};
+
 describe("applyUpdate", () => {
   it("folds an execution's updates in order into one entry", () => {
     const state = foldAll([
       accepted("h1", "What is 2+2?"),
       update("h1", 2, { type: "started", executionId: "exec-9" }),
-      update("h1", 3, { type: "text", delta: "It is " }),
-      update("h1", 4, { type: "text", delta: "4." }),
-      update("h1", 5, { type: "finished", status: "completed", text: "It is 4.", usage }),
+      addText("h1", 3, "It is "),
+      append("h1", 4, "4."),
+      update("h1", 5, { type: "finished", status: "completed", usage }),
     ]);
     expect(chatEntries(state)).toEqual([
       {
         handle: "h1",
         seq: 5,
-        agentId: "agent-1",
-        message: "What is 2+2?",
+        request: request("What is 2+2?"),
         executionId: "exec-9",
-        text: "It is 4.",
+        parts: [text("It is 4.")],
         status: "completed",
         usage,
         error: null,
@@ -44,63 +56,95 @@ describe("applyUpdate", () => {
     ]);
   });
 
-  it("appends text deltas while running", () => {
+  it("appends deltas to text and reasoning parts, and ignores them elsewhere", () => {
     const state = foldAll([
       accepted("h1"),
-      update("h1", 2, { type: "text", delta: "a" }),
-      update("h1", 3, { type: "text", delta: "b\n" }),
-      update("h1", 4, { type: "text", delta: "c" }),
+      update("h1", 2, { type: "partAdded", part: reasoning }),
+      append("h1", 3, ", let me see", 0),
+      update("h1", 4, { type: "partAdded", part: tool }),
+      append("h1", 5, "ignored", 1),
+      addText("h1", 6, "a"),
+      append("h1", 7, "b\n", 2),
+      append("h1", 8, "c", 2),
     ]);
     const entry = state.entries.get("h1")!;
-    expect(entry.text).toBe("ab\nc");
+    expect(entry.parts).toEqual([{ ...reasoning, text: "Hmm, let me see" }, tool, text("ab\nc")]);
     expect(entry.status).toBe("running");
+    expect(entry.seq).toBe(8);
   });
 
-  it("takes the final text from `finished` even if deltas differ", () => {
+  it("replaces a part on partUpdated and ignores a missing index (but still counts the seq)", () => {
+    const done: Part = { ...tool, result: '{"hits":1}', state: "done", durationMs: 40 };
     const state = foldAll([
       accepted("h1"),
-      update("h1", 2, { type: "text", delta: "partial" }),
-      update("h1", 3, { type: "finished", status: "completed", text: "the full answer", usage: null }),
+      update("h1", 2, { type: "partAdded", part: tool }),
+      update("h1", 3, { type: "partUpdated", index: 0, part: done }),
+      update("h1", 4, { type: "partUpdated", index: 5, part: text("nowhere") }),
+      append("h1", 5, "nowhere", 9),
     ]);
-    expect(state.entries.get("h1")!.text).toBe("the full answer");
+    const entry = state.entries.get("h1")!;
+    expect(entry.parts).toEqual([done]);
+    expect(entry.seq).toBe(5);
   });
 
-  it("records a failure and keeps the text that arrived", () => {
+  it("shares unchanged parts: only the changed part is a new object", () => {
+    const before = foldAll([
+      accepted("h1"),
+      update("h1", 2, { type: "partAdded", part: reasoning }),
+      update("h1", 3, { type: "partAdded", part: tool }),
+      addText("h1", 4, "Hel"),
+    ]);
+    const after = foldAll([append("h1", 5, "lo", 2)], before);
+    const [r0, t0, x0] = before.entries.get("h1")!.parts;
+    const [r1, t1, x1] = after.entries.get("h1")!.parts;
+    expect(r1).toBe(r0);
+    expect(t1).toBe(t0);
+    expect(x1).not.toBe(x0);
+    expect(x1).toEqual(text("Hello"));
+    expect(x0).toEqual(text("Hel"));
+    expect(after.order).toBe(before.order);
+  });
+
+  it("records a failure and keeps the parts that arrived", () => {
     const state = foldAll([
       accepted("h1"),
-      update("h1", 2, { type: "text", delta: "half an ans" }),
+      addText("h1", 2, "half an ans"),
       update("h1", 3, { type: "failed", error: { code: "streamEndedEarly", executionId: "e1" } }),
     ]);
     const entry = state.entries.get("h1")!;
     expect(entry.status).toBe("failed");
     expect(entry.error).toEqual({ code: "streamEndedEarly", executionId: "e1" });
-    expect(entry.text).toBe("half an ans");
+    expect(answerOf(entry)).toBe("half an ans");
+  });
+
+  it("marks a stopped execution and keeps what arrived", () => {
+    const state = foldAll([accepted("h1"), addText("h1", 2, "so far"), update("h1", 3, { type: "stopped" })]);
+    const entry = state.entries.get("h1")!;
+    expect(entry.status).toBe("stopped");
+    expect(entry.error).toBeNull();
+    expect(answerOf(entry)).toBe("so far");
   });
 
   it("ignores duplicate and stale updates, returning the same state", () => {
-    const state = foldAll([accepted("h1"), update("h1", 2, { type: "text", delta: "x" })]);
-    for (const u of [
-      update("h1", 2, { type: "text", delta: "x" }),
-      update("h1", 1, { type: "text", delta: "old" }),
-      accepted("h1"),
-    ]) {
+    const state = foldAll([accepted("h1"), addText("h1", 2, "x")]);
+    for (const u of [addText("h1", 2, "x"), append("h1", 1, "old"), accepted("h1")]) {
       const r = applyUpdate(state, u);
       expect(r.state).toBe(state);
       expect(r.needsSnapshot).toBeNull();
     }
-    expect(state.entries.get("h1")!.text).toBe("x");
+    expect(answerOf(state.entries.get("h1"))).toBe("x");
   });
 
   it("detects a gap and does not apply the update", () => {
     const state = foldAll([accepted("h1")]);
-    const r = applyUpdate(state, update("h1", 3, { type: "text", delta: "skipped ahead" }));
+    const r = applyUpdate(state, addText("h1", 3, "skipped ahead"));
     expect(r.needsSnapshot).toBe("h1");
     expect(r.state).toBe(state);
-    expect(r.state.entries.get("h1")!.text).toBe("");
+    expect(r.state.entries.get("h1")!.parts).toEqual([]);
   });
 
   it("asks for a snapshot when a non-accepted update names an unknown handle", () => {
-    const r = applyUpdate(emptyChat, update("h7", 4, { type: "text", delta: "mid-stream" }));
+    const r = applyUpdate(emptyChat, append("h7", 4, "mid-stream"));
     expect(r.needsSnapshot).toBe("h7");
     expect(r.state.order).toEqual([]);
   });
@@ -109,11 +153,11 @@ describe("applyUpdate", () => {
     const state = foldAll([
       accepted("h1", "first"),
       accepted("h2", "second"),
-      update("h2", 2, { type: "text", delta: "B" }),
-      update("h1", 2, { type: "text", delta: "A" }),
+      addText("h2", 2, "B"),
+      addText("h1", 2, "A"),
       accepted("h3", "third"),
     ]);
-    expect(chatEntries(state).map((e) => [e.message, e.text])).toEqual([
+    expect(chatEntries(state).map((e) => [e.request.message, answerOf(e)])).toEqual([
       ["first", "A"],
       ["second", "B"],
       ["third", ""],
@@ -121,10 +165,10 @@ describe("applyUpdate", () => {
   });
 
   it("does not mutate the previous state", () => {
-    const before = foldAll([accepted("h1")]);
-    const after = foldAll([update("h1", 2, { type: "text", delta: "new" })], before);
-    expect(before.entries.get("h1")!.text).toBe("");
-    expect(after.entries.get("h1")!.text).toBe("new");
+    const before = foldAll([accepted("h1"), addText("h1", 2, "")]);
+    const after = foldAll([append("h1", 3, "new")], before);
+    expect(answerOf(before.entries.get("h1"))).toBe("");
+    expect(answerOf(after.entries.get("h1"))).toBe("new");
   });
 });
 
@@ -133,25 +177,21 @@ describe("applySnapshot", () => {
     const state = applySnapshot(emptyChat, {
       executions: [snapshot("a", { message: "one" }), snapshot("b", { message: "two" })],
     });
-    expect(chatEntries(state).map((e) => e.message)).toEqual(["one", "two"]);
+    expect(chatEntries(state).map((e) => e.request.message)).toEqual(["one", "two"]);
   });
 
   it("replaces local entries whose seq is not higher than the snapshot's", () => {
-    const local = foldAll([accepted("a"), update("a", 2, { type: "text", delta: "lo" })]);
+    const local = foldAll([accepted("a"), addText("a", 2, "lo")]);
     const state = applySnapshot(local, {
       executions: [snapshot("a", { seq: 4, text: "local and more", executionId: "e" })],
     });
-    expect(state.entries.get("a")).toMatchObject({ seq: 4, text: "local and more", executionId: "e" });
+    expect(state.entries.get("a")).toMatchObject({ seq: 4, parts: [text("local and more")], executionId: "e" });
   });
 
   it("keeps a local entry that is further along than the snapshot", () => {
-    const local = foldAll([
-      accepted("a"),
-      update("a", 2, { type: "text", delta: "x" }),
-      update("a", 3, { type: "text", delta: "y" }),
-    ]);
+    const local = foldAll([accepted("a"), addText("a", 2, "x"), append("a", 3, "y")]);
     const state = applySnapshot(local, { executions: [snapshot("a", { seq: 2, text: "x" })] });
-    expect(state.entries.get("a")).toMatchObject({ seq: 3, text: "xy" });
+    expect(state.entries.get("a")).toMatchObject({ seq: 3, parts: [text("xy")] });
   });
 
   it("adds missing entries and keeps local-only ones after their predecessor", () => {
@@ -159,17 +199,17 @@ describe("applySnapshot", () => {
     const state = applySnapshot(local, {
       executions: [snapshot("a", { message: "A" }), snapshot("b", { message: "B" })],
     });
-    expect(chatEntries(state).map((e) => e.message)).toEqual(["A", "C", "B"]);
+    expect(chatEntries(state).map((e) => e.request.message)).toEqual(["A", "C", "B"]);
   });
 
   it("continues live after a snapshot from its seq", () => {
     const state = applySnapshot(emptyChat, {
       executions: [snapshot("a", { seq: 7, text: "streamed so far " })],
     });
-    expect(applyUpdate(state, update("a", 7, { type: "text", delta: "dup" })).state).toBe(state);
-    const r = applyUpdate(state, update("a", 8, { type: "text", delta: "and more" }));
+    expect(applyUpdate(state, append("a", 7, "dup")).state).toBe(state);
+    const r = applyUpdate(state, append("a", 8, "and more"));
     expect(r.needsSnapshot).toBeNull();
-    expect(r.state.entries.get("a")!.text).toBe("streamed so far and more");
+    expect(answerOf(r.state.entries.get("a"))).toBe("streamed so far and more");
   });
 });
 
@@ -177,19 +217,19 @@ describe("applyExecutionSnapshot", () => {
   it("fills in an unknown execution at the end", () => {
     const local = foldAll([accepted("a", "A")]);
     const state = applyExecutionSnapshot(local, snapshot("z", { seq: 5, message: "Z", text: "t" }));
-    expect(chatEntries(state).map((e) => e.message)).toEqual(["A", "Z"]);
+    expect(chatEntries(state).map((e) => e.request.message)).toEqual(["A", "Z"]);
   });
 
   it("repairs a gap: snapshot applied, then later updates continue", () => {
     const local = foldAll([accepted("a")]);
-    expect(applyUpdate(local, update("a", 4, { type: "text", delta: "!" })).needsSnapshot).toBe("a");
+    expect(applyUpdate(local, append("a", 4, "!")).needsSnapshot).toBe("a");
     const repaired = applyExecutionSnapshot(local, snapshot("a", { seq: 3, text: "abc" }));
-    const r = applyUpdate(repaired, update("a", 4, { type: "text", delta: "!" }));
-    expect(r.state.entries.get("a")!.text).toBe("abc!");
+    const r = applyUpdate(repaired, append("a", 4, "!"));
+    expect(answerOf(r.state.entries.get("a"))).toBe("abc!");
   });
 
   it("ignores a snapshot older than the local entry", () => {
-    const local = foldAll([accepted("a"), update("a", 2, { type: "text", delta: "x" })]);
+    const local = foldAll([accepted("a"), addText("a", 2, "x")]);
     expect(applyExecutionSnapshot(local, snapshot("a", { seq: 1 }))).toBe(local);
   });
 });
@@ -198,7 +238,14 @@ describe("events before the command resolves", () => {
   it("creates the entry from `accepted` alone, with no handle from sendMessage yet", () => {
     const state = foldAll([accepted("h-new", "sent just now", "agent-2")]);
     expect(chatEntries(state)).toEqual([
-      expect.objectContaining({ handle: "h-new", message: "sent just now", agentId: "agent-2", status: "running" }),
+      expect.objectContaining({ handle: "h-new", request: request("sent just now", "agent-2"), status: "running" }),
     ]);
+  });
+});
+
+describe("answerMarkdown", () => {
+  it("joins the text parts as paragraphs and skips everything else", () => {
+    expect(answerMarkdown([text("# One"), tool, reasoning, text(""), text("Two")])).toBe("# One\n\nTwo");
+    expect(answerMarkdown([tool])).toBe("");
   });
 });

@@ -1,15 +1,24 @@
 // The chat as the UI sees it: a pure fold of backend updates and snapshots.
 // No React, no Tauri. The backend owns the truth; this is a view that can always be
 // brought back in line with a snapshot.
+//
+// The fold of one change is the same as Rust's `ExecutionSnapshot::apply`
+// (crates/athena-core/src/execution.rs); the golden fixtures in tests/fixtures/fold
+// keep the two equal (fold.fixtures.test.ts).
+//
+// Structural sharing: a change makes new objects only on the path to what it changed
+// (the state, the entry, the parts array, the one part). Unchanged parts keep their
+// identity, so memoised part components skip re-rendering.
 
 import type {
   ChatSnapshot,
   ExecutionChange,
   ExecutionSnapshot,
   ExecutionUpdate,
+  Part,
 } from "../bindings";
 
-/** One exchange: the user's message and what the agent has answered so far. */
+/** One exchange: the user's request and what the agent has produced so far. */
 export type ChatEntry = ExecutionSnapshot;
 
 export type ChatState = {
@@ -36,6 +45,20 @@ export function chatEntries(state: ChatState): ChatEntry[] {
   return out;
 }
 
+/** An execution before its first update (Rust's `ExecutionSnapshot::new`). */
+export function newEntry(handle: string): ChatEntry {
+  return {
+    handle,
+    seq: 0,
+    request: { workspaceId: "", conversationId: null, agentId: "", message: "" },
+    executionId: null,
+    parts: [],
+    status: "running",
+    usage: null,
+    error: null,
+  };
+}
+
 function withEntry(state: ChatState, entry: ChatEntry): ChatState {
   const entries = new Map(state.entries);
   const isNew = !entries.has(entry.handle);
@@ -43,19 +66,54 @@ function withEntry(state: ChatState, entry: ChatEntry): ChatState {
   return { order: isNew ? [...state.order, entry.handle] : state.order, entries };
 }
 
-function fold(entry: ChatEntry, seq: number, change: ExecutionChange): ChatEntry {
+/** A copy of `parts` with the part at `index` replaced (the others shared). */
+function replacePart(parts: Part[], index: number, part: Part): Part[] {
+  const next = parts.slice();
+  next[index] = part;
+  return next;
+}
+
+function hasIndex(parts: Part[], index: number): boolean {
+  return Number.isInteger(index) && index >= 0 && index < parts.length;
+}
+
+/** Appends streamed text to a text or reasoning part; other kinds ignore it. */
+function appendTo(part: Part, delta: string): Part {
+  switch (part.kind) {
+    case "text":
+      return { ...part, text: part.text + delta };
+    case "reasoning":
+      return { ...part, text: part.text + delta };
+    default:
+      return part;
+  }
+}
+
+/** Folds one change in, as `ExecutionSnapshot::apply` does. Never mutates `entry`. */
+export function foldChange(entry: ChatEntry, seq: number, change: ExecutionChange): ChatEntry {
   switch (change.type) {
     case "accepted":
-      // Only ever seq 1; a repeat carries nothing new.
-      return { ...entry, seq };
+      return { ...entry, seq, request: change.request };
     case "started":
       return { ...entry, seq, executionId: change.executionId };
-    case "text":
-      return { ...entry, seq, text: entry.text + change.delta };
+    case "partAdded":
+      return { ...entry, seq, parts: [...entry.parts, change.part] };
+    case "partAppended": {
+      if (!hasIndex(entry.parts, change.index)) return { ...entry, seq };
+      const part = entry.parts[change.index]!;
+      const appended = appendTo(part, change.delta);
+      if (appended === part) return { ...entry, seq };
+      return { ...entry, seq, parts: replacePart(entry.parts, change.index, appended) };
+    }
+    case "partUpdated":
+      if (!hasIndex(entry.parts, change.index)) return { ...entry, seq };
+      return { ...entry, seq, parts: replacePart(entry.parts, change.index, change.part) };
     case "finished":
-      return { ...entry, seq, status: change.status, text: change.text, usage: change.usage };
+      return { ...entry, seq, status: change.status, usage: change.usage };
     case "failed":
       return { ...entry, seq, status: "failed", error: change.error };
+    case "stopped":
+      return { ...entry, seq, status: "stopped" };
   }
 }
 
@@ -70,24 +128,13 @@ export function applyUpdate(state: ChatState, update: ExecutionUpdate): ApplyRes
   const entry = state.entries.get(handle);
   if (!entry) {
     if (change.type === "accepted" && seq === 1) {
-      const created: ChatEntry = {
-        handle,
-        seq,
-        agentId: change.agentId,
-        message: change.message,
-        executionId: null,
-        text: "",
-        status: "running",
-        usage: null,
-        error: null,
-      };
-      return { state: withEntry(state, created), needsSnapshot: null };
+      return { state: withEntry(state, foldChange(newEntry(handle), seq, change)), needsSnapshot: null };
     }
     return { state, needsSnapshot: handle };
   }
   if (seq <= entry.seq) return { state, needsSnapshot: null };
   if (seq > entry.seq + 1) return { state, needsSnapshot: handle };
-  return { state: withEntry(state, fold(entry, seq, change)), needsSnapshot: null };
+  return { state: withEntry(state, foldChange(entry, seq, change)), needsSnapshot: null };
 }
 
 /**
@@ -126,4 +173,11 @@ export function applySnapshot(state: ChatState, snapshot: ChatSnapshot): ChatSta
     previous = handle;
   }
   return { order, entries };
+}
+
+/** The answer's markdown: every text part, in order, as separate paragraphs. */
+export function answerMarkdown(parts: readonly Part[]): string {
+  const texts: string[] = [];
+  for (const part of parts) if (part.kind === "text" && part.text.length > 0) texts.push(part.text);
+  return texts.join("\n\n");
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AppError, ChatSnapshot, ExecutionSnapshot, ExecutionUpdate } from "../bindings";
 import type { Result } from "../result";
-import { accepted, snapshot, update } from "../testFixtures";
+import { accepted, addText, answerOf, append, snapshot, update } from "../testFixtures";
 import { chatEntries } from "./chat";
 import { createChatStore, type SyncCommands, type SyncEvents } from "./sync";
 
@@ -37,11 +37,21 @@ function fakeBackend() {
       execSnapshots.set(handle, d);
       return d.promise;
     },
-    sendMessage(agentId, message) {
-      calls.push(`sendMessage:${agentId}:${message}`);
+    sendMessage(request) {
+      calls.push(`sendMessage:${request.agentId}:${request.message}`);
       const d = deferred<Result<string, AppError>>();
       sends.push(d);
       return d.promise;
+    },
+    async stopExecution(handle) {
+      calls.push(`stopExecution:${handle}`);
+      return handle === "gone"
+        ? { status: "error", error: { code: "unknownExecution", handle } }
+        : { status: "ok", data: null };
+    },
+    async inspectExecution(handle) {
+      calls.push(`inspectExecution:${handle}`);
+      return { status: "ok", data: { events: [{ number: 1, atMs: 4, eventType: "start", json: "{}" }], cut: 0 } };
     },
   };
   const events: SyncEvents = {
@@ -89,13 +99,14 @@ describe("createChatStore start-up", () => {
     const started = store.start();
     await flush();
     // Arrive while the snapshot is being taken: seq 2 and 3 are in the snapshot, 4 is not.
-    b.emit(update("a", 2, { type: "text", delta: "Hel" }));
-    b.emit(update("a", 3, { type: "text", delta: "lo" }));
-    b.emit(update("a", 4, { type: "text", delta: ", world" }));
+    b.emit(addText("a", 2, "Hel"));
+    b.emit(append("a", 3, "lo"));
+    b.emit(append("a", 4, ", world"));
     expect(store.getState().order).toEqual([]); // nothing applied before the snapshot
     b.chat.resolve({ executions: [snapshot("a", { seq: 3, text: "Hello" })] });
     await started;
-    expect(store.getState().entries.get("a")).toMatchObject({ seq: 4, text: "Hello, world" });
+    expect(store.getState().entries.get("a")?.seq).toBe(4);
+    expect(answerOf(store.getState().entries.get("a"))).toBe("Hello, world");
     expect(b.calls).toEqual(["listen", "chatSnapshot"]); // no gap, no extra fetch
   });
 
@@ -113,10 +124,10 @@ describe("createChatStore start-up", () => {
     await started;
     let notified = 0;
     store.subscribe(() => notified++);
-    b.emit(update("run", 10, { type: "text", delta: "..." }));
-    b.emit(update("run", 11, { type: "finished", status: "completed", text: "streaming... done", usage: null }));
+    b.emit(append("run", 10, "... done"));
+    b.emit(update("run", 11, { type: "finished", status: "completed", usage: null }));
     expect(notified).toBe(2);
-    expect(chatEntries(store.getState()).map((e) => [e.message, e.text, e.status])).toEqual([
+    expect(chatEntries(store.getState()).map((e) => [e.request.message, answerOf(e), e.status])).toEqual([
       ["earlier", "done", "completed"],
       ["now", "streaming... done", "completed"],
     ]);
@@ -141,9 +152,9 @@ describe("createChatStore start-up", () => {
     b.emit(accepted("a", "buffered"));
     b.chat.reject(new Error("ipc down"));
     await expect(started).rejects.toThrow("ipc down");
-    expect(store.getState().entries.get("a")?.message).toBe("buffered");
-    b.emit(update("a", 2, { type: "text", delta: "live" }));
-    expect(store.getState().entries.get("a")?.text).toBe("live");
+    expect(store.getState().entries.get("a")?.request.message).toBe("buffered");
+    b.emit(addText("a", 2, "live"));
+    expect(answerOf(store.getState().entries.get("a"))).toBe("live");
   });
 });
 
@@ -161,34 +172,35 @@ describe("gaps", () => {
   it("fetches the execution's snapshot on a gap, then replays what arrived meanwhile", async () => {
     const { b, store } = await started();
     b.emit(accepted("a"));
-    b.emit(update("a", 3, { type: "text", delta: "C" })); // seq 2 was lost
+    b.emit(append("a", 3, "C")); // seq 2 was lost
     expect(b.calls).toContain("executionSnapshot:a");
-    b.emit(update("a", 4, { type: "text", delta: "D" })); // arrives during the fetch
-    expect(store.getState().entries.get("a")!.text).toBe("");
+    b.emit(append("a", 4, "D")); // arrives during the fetch
+    expect(answerOf(store.getState().entries.get("a"))).toBe("");
     b.execSnapshots.get("a")!.resolve({ status: "ok", data: snapshot("a", { seq: 3, text: "ABC" }) });
     await flush();
-    expect(store.getState().entries.get("a")).toMatchObject({ seq: 4, text: "ABCD" });
+    expect(store.getState().entries.get("a")?.seq).toBe(4);
+    expect(answerOf(store.getState().entries.get("a"))).toBe("ABCD");
     expect(b.calls.filter((c) => c.startsWith("executionSnapshot"))).toHaveLength(1);
   });
 
   it("asks only once per handle while a fetch is in flight", async () => {
     const { b } = await started();
-    b.emit(update("x", 5, { type: "text", delta: "1" }));
-    b.emit(update("x", 6, { type: "text", delta: "2" }));
-    b.emit(update("x", 8, { type: "text", delta: "3" }));
+    b.emit(append("x", 5, "1"));
+    b.emit(append("x", 6, "2"));
+    b.emit(append("x", 8, "3"));
     expect(b.calls.filter((c) => c === "executionSnapshot:x")).toHaveLength(1);
   });
 
   it("fills in an execution whose `accepted` this page missed", async () => {
     const { b, store } = await started();
-    b.emit(update("m", 3, { type: "text", delta: "tail" }));
+    b.emit(append("m", 3, "tail"));
     b.execSnapshots
       .get("m")!
       .resolve({ status: "ok", data: snapshot("m", { seq: 3, message: "missed", text: "head+tail" }) });
     await flush();
-    expect(chatEntries(store.getState())).toEqual([
-      expect.objectContaining({ handle: "m", message: "missed", text: "head+tail", seq: 3 }),
-    ]);
+    const entries = chatEntries(store.getState());
+    expect(entries).toEqual([expect.objectContaining({ handle: "m", seq: 3 })]);
+    expect([entries[0]!.request.message, answerOf(entries[0])]).toEqual(["missed", "head+tail"]);
   });
 });
 
@@ -205,9 +217,9 @@ describe("send", () => {
 
   it("creates the entry from `accepted` even when it arrives before sendMessage resolves", async () => {
     const { b, store } = await started();
-    const sent = store.send("agent-1", "hi");
+    const sent = store.send({ agentId: "agent-1", message: "hi" });
     b.emit(accepted("h1", "hi"));
-    expect(chatEntries(store.getState()).map((e) => e.message)).toEqual(["hi"]);
+    expect(chatEntries(store.getState()).map((e) => e.request.message)).toEqual(["hi"]);
     b.sends[0]!.resolve({ status: "ok", data: "h1" });
     await expect(sent).resolves.toEqual({ status: "ok", data: "h1" });
     expect(b.calls).toEqual(["listen", "chatSnapshot", "sendMessage:agent-1:hi"]);
@@ -216,7 +228,7 @@ describe("send", () => {
 
   it("does not create an entry from an error result", async () => {
     const { b, store } = await started();
-    const sent = store.send("agent-1", "hi");
+    const sent = store.send({ agentId: "agent-1", message: "hi" });
     b.sends[0]!.resolve({ status: "error", error: { code: "unreachable" } });
     await expect(sent).resolves.toEqual({ status: "error", error: { code: "unreachable" } });
     expect(store.getState().order).toEqual([]);
@@ -224,7 +236,7 @@ describe("send", () => {
 
   it("asks for the snapshot when the command resolves and `accepted` never came", async () => {
     const { b, store } = await started();
-    const sent = store.send("agent-1", "hi");
+    const sent = store.send({ agentId: "agent-1", message: "hi" });
     b.sends[0]!.resolve({ status: "ok", data: "h9" });
     await sent;
     expect(b.calls).toContain("executionSnapshot:h9");
@@ -235,7 +247,37 @@ describe("send", () => {
   });
 });
 
-describe("stop", () => {
+describe("stop and inspect", () => {
+  it("pass the handle through to the backend and return its answer", async () => {
+    const b = fakeBackend();
+    const store = createChatStore(b.commands, b.events);
+    await expect(store.stop("h1")).resolves.toEqual({ status: "ok", data: null });
+    await expect(store.stop("gone")).resolves.toEqual({
+      status: "error",
+      error: { code: "unknownExecution", handle: "gone" },
+    });
+    const inspected = await store.inspect("h1");
+    expect(inspected.status === "ok" && inspected.data.events.map((e) => e.eventType)).toEqual(["start"]);
+    expect(b.calls).toEqual(["stopExecution:h1", "stopExecution:gone", "inspectExecution:h1"]);
+  });
+
+  it("leave the chat to the updates: stopping changes nothing until `stopped` arrives", async () => {
+    const b = fakeBackend();
+    const store = createChatStore(b.commands, b.events);
+    const p = store.start();
+    await flush();
+    b.chat.resolve({ executions: [] });
+    await p;
+    b.emit(accepted("h1"));
+    const before = store.getState();
+    await store.stop("h1");
+    expect(store.getState()).toBe(before);
+    b.emit(update("h1", 2, { type: "stopped" }));
+    expect(store.getState().entries.get("h1")?.status).toBe("stopped");
+  });
+});
+
+describe("close", () => {
   it("unsubscribes and ignores later updates", async () => {
     const b = fakeBackend();
     const store = createChatStore(b.commands, b.events);
@@ -243,7 +285,7 @@ describe("stop", () => {
     await flush();
     b.chat.resolve({ executions: [] });
     await p;
-    store.stop();
+    store.close();
     expect(b.unlistened).toBe(true);
     b.emit(accepted("late"));
     expect(store.getState().order).toEqual([]);

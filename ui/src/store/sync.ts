@@ -8,6 +8,8 @@ import type {
   ChatSnapshot,
   ExecutionSnapshot,
   ExecutionUpdate,
+  InspectedEvents,
+  SendRequest,
 } from "../bindings";
 import type { Result } from "../result";
 import {
@@ -22,7 +24,9 @@ import {
 export interface SyncCommands {
   chatSnapshot(): Promise<ChatSnapshot>;
   executionSnapshot(handle: string): Promise<Result<ExecutionSnapshot, AppError>>;
-  sendMessage(agentId: string, message: string): Promise<Result<string, AppError>>;
+  sendMessage(request: SendRequest): Promise<Result<string, AppError>>;
+  stopExecution(handle: string): Promise<Result<null, AppError>>;
+  inspectExecution(handle: string): Promise<Result<InspectedEvents, AppError>>;
 }
 
 /** The events the sync layer uses (a subset of `events` in bindings.ts). */
@@ -35,11 +39,16 @@ export interface SyncEvents {
 export interface ChatStore {
   /** Subscribes, loads the snapshot, replays buffered updates. Idempotent. */
   start(): Promise<void>;
-  stop(): void;
+  /** Unsubscribes for good: later updates are ignored and listeners dropped. */
+  close(): void;
   getState(): ChatState;
   subscribe(listener: () => void): () => void;
   /** Sends a message. The chat entry appears from the `accepted` update, not from here. */
-  send(agentId: string, message: string): Promise<Result<string, AppError>>;
+  send(request: SendRequest): Promise<Result<string, AppError>>;
+  /** Stops a running execution; the `stopped` update follows as usual. */
+  stop(handle: string): Promise<Result<null, AppError>>;
+  /** The raw events of one execution, for the Inspect view. */
+  inspect(handle: string): Promise<Result<InspectedEvents, AppError>>;
 }
 
 /** How many times in a row one handle's snapshot is re-fetched because gaps persist. */
@@ -50,7 +59,7 @@ export function createChatStore(commands: SyncCommands, events: SyncEvents): Cha
   const listeners = new Set<() => void>();
   let started: Promise<void> | null = null;
   let unlisten: (() => void) | null = null;
-  let stopped = false;
+  let closed = false;
   /** Updates received before the chat snapshot was applied. */
   let startBuffer: ExecutionUpdate[] | null = null;
   /** Handles whose snapshot is being fetched, with the updates that arrived meanwhile. */
@@ -67,7 +76,7 @@ export function createChatStore(commands: SyncCommands, events: SyncEvents): Cha
   }
 
   function receive(update: ExecutionUpdate): void {
-    if (stopped) return;
+    if (closed) return;
     if (startBuffer) {
       startBuffer.push(update);
       return;
@@ -94,7 +103,7 @@ export function createChatStore(commands: SyncCommands, events: SyncEvents): Cha
       snapshot = null;
     }
     refetching.delete(handle);
-    if (stopped) return;
+    if (closed) return;
     let next = state;
     if (snapshot?.status === "ok") next = applyExecutionSnapshot(next, snapshot.data);
     let gap = false;
@@ -135,8 +144,8 @@ export function createChatStore(commands: SyncCommands, events: SyncEvents): Cha
       if (!started) started = run();
       return started;
     },
-    stop() {
-      stopped = true;
+    close() {
+      closed = true;
       unlisten?.();
       unlisten = null;
       listeners.clear();
@@ -148,8 +157,8 @@ export function createChatStore(commands: SyncCommands, events: SyncEvents): Cha
         listeners.delete(listener);
       };
     },
-    async send(agentId, message) {
-      const result = await commands.sendMessage(agentId, message);
+    async send({ agentId, message }) {
+      const result = await commands.sendMessage({ agentId, message });
       // Normally the `accepted` update has arrived by now or is on its way. If this page
       // missed it (it listened late), the execution's snapshot fills the entry in.
       if (
@@ -162,5 +171,7 @@ export function createChatStore(commands: SyncCommands, events: SyncEvents): Cha
       }
       return result;
     },
+    stop: (handle) => commands.stopExecution(handle),
+    inspect: (handle) => commands.inspectExecution(handle),
   };
 }
