@@ -12,14 +12,16 @@ use crate::readiness::{READY_LINE, Readiness};
 use crate::state::AppState;
 
 /// The active workspace and its agents, and every workspace the user can pick.
-#[tauri::command]
+// Off the main thread: it takes locks an execution may hold while it delivers.
+#[tauri::command(async)]
 #[specta::specta]
 pub fn workspace_overview(state: State<'_, AppState>) -> WorkspaceOverview {
     WorkspaceOverview::new(state.active_workspace(), state.workspaces())
 }
 
 /// Makes another workspace the active one; returns the new overview.
-#[tauri::command]
+// Off the main thread: it takes locks an execution may hold while it delivers.
+#[tauri::command(async)]
 #[specta::specta]
 pub fn select_workspace(
     state: State<'_, AppState>,
@@ -72,7 +74,8 @@ pub async fn inspect_execution(
 }
 
 /// Every execution of this run, for a page that (re)loads.
-#[tauri::command]
+// Off the main thread: it takes locks an execution may hold while it delivers.
+#[tauri::command(async)]
 #[specta::specta]
 pub fn chat_snapshot(state: State<'_, AppState>) -> ChatSnapshot {
     ChatSnapshot {
@@ -86,7 +89,8 @@ pub fn chat_snapshot(state: State<'_, AppState>) -> ChatSnapshot {
 }
 
 /// One execution, for a page that missed some of its updates.
-#[tauri::command]
+// Off the main thread: it takes locks an execution may hold while it delivers.
+#[tauri::command(async)]
 #[specta::specta]
 pub fn execution_snapshot(
     state: State<'_, AppState>,

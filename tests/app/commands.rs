@@ -40,7 +40,10 @@ fn no_test_seam_is_reachable_from_the_page() {
         "drop_paths",
         "droppaths",
     ] {
-        assert!(!bindings.contains(seam), "the bindings mention the seam {seam:?}");
+        assert!(
+            !bindings.contains(seam),
+            "the bindings mention the seam {seam:?}"
+        );
     }
     for command in athena_desktop::COMMAND_NAMES {
         assert!(

@@ -2,10 +2,10 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { commands, events } from "./bindings";
 import { App } from "./components/App";
-import { createChatStore } from "./store/sync";
+import { createChatStore, everyFrame } from "./store/sync";
 import "./styles.css";
 
-const chat = createChatStore(commands, events);
+const chat = createChatStore(commands, events, everyFrame());
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

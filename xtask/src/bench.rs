@@ -52,8 +52,14 @@ pub fn bench(only: Option<&str>) -> Result {
 
 /// Builds the release app and emulator (checking the app carries no test seam, so the
 /// figures are a user's), then runs each page benchmark in the real window.
+///
+/// `ATHENA_BENCH_APP=PATH` measures another release build of the app instead (for
+/// example one built from an earlier commit), with this tree's emulator and scripts.
 fn page_benchmarks() -> Result<Vec<[String; 4]>> {
-    let app = setup::build_app(true)?;
+    let app = match std::env::var_os("ATHENA_BENCH_APP") {
+        Some(path) => std::path::PathBuf::from(path),
+        None => setup::build_app(true)?,
+    };
     seams::check(&app, false)?;
     process::cargo(&[
         "build",

@@ -120,9 +120,7 @@ fn run_suite(env: &[(&'static str, String)], only: &[String]) -> Result {
     } else {
         command.args(only);
     }
-    command
-        .current_dir(root())
-        .stdout(Stdio::piped());
+    command.current_dir(root()).stdout(Stdio::piped());
     for (key, value) in env {
         command.env(key, value);
     }

@@ -3,7 +3,8 @@
 // emulator, first as plain text (the baseline), then as a long markdown answer
 // (headings, lists, tables, code fences, formulas). For each: p95 frame time, the
 // longest gap between frames, delta-to-paint latency (p95), DOM size and PSS; then the
-// markdown figures as ratios to the plain ones.
+// markdown figures as ratios to the plain ones. ATHENA_BENCH_TOKENS sets a shorter run,
+// ATHENA_BENCH_VERBOSE prints progress.
 import assert from "node:assert/strict";
 import { closeApp, newDataDir, openApp, pickAgent, send, texts } from "../app.mjs";
 import { startEmulator } from "../emulator.mjs";
@@ -11,7 +12,7 @@ import { domCount, figure, percentile, pss, startFrames, stopFrames } from "../p
 import { longMarkdown, plainText } from "./markdown.mjs";
 import { findAppPid } from "./process.mjs";
 
-const TOKENS = 20_000;
+const TOKENS = Number(process.env.ATHENA_BENCH_TOKENS ?? 20_000);
 const RATE = 1_000;
 const STAMP_EVERY = 50;
 
@@ -65,6 +66,12 @@ async function startPaintLatency(browser) {
 async function run(browser, pid, bench, agentId) {
   const before = pss(pid);
   await pickAgent(browser, agentId);
+  // The page at rest, for comparison: frames should come every ~16.7 ms.
+  await startFrames(browser);
+  await new Promise((r) => setTimeout(r, 2000));
+  const idle = await stopFrames(browser);
+  figure(bench, "idle: frames in 2 s", idle.frames, "frames");
+  figure(bench, "idle: p95 frame time", idle.p95, "ms");
   await startFrames(browser);
   await startPaintLatency(browser);
   const started = Date.now();
@@ -74,7 +81,9 @@ async function run(browser, pid, bench, agentId) {
   await browser.waitUntil(
     async () => {
       peakDom = Math.max(peakDom, await domCount(browser));
-      return (await texts(browser, "usage-line")).length === finished + 1;
+      const done = (await texts(browser, "usage-line")).length === finished + 1;
+      if (process.env.ATHENA_BENCH_VERBOSE) console.error(`${bench}: ${((Date.now() - started) / 1000).toFixed(1)} s, DOM ${peakDom}, done ${done}`);
+      return done;
     },
     { timeout: 120_000, interval: 1000, timeoutMsg: `${bench} did not finish` },
   );

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AppError, ChatSnapshot, ExecutionSnapshot, ExecutionUpdate } from "../bindings";
 import type { Result } from "../result";
 import { accepted, addText, answerOf, append, snapshot, update } from "../testFixtures";
-import { chatEntries } from "./chat";
+import { answerMarkdown, chatEntries } from "./chat";
 import { createChatStore, type SyncCommands, type SyncEvents } from "./sync";
 
 function deferred<T>() {
@@ -289,5 +289,43 @@ describe("close", () => {
     expect(b.unlistened).toBe(true);
     b.emit(accepted("late"));
     expect(store.getState().order).toEqual([]);
+  });
+});
+
+describe("render scheduling", () => {
+  it("folds every update at once but tells listeners once per scheduled frame", async () => {
+    const frames: Array<() => void> = [];
+    let emit: (u: ExecutionUpdate) => void = () => undefined;
+    const store = createChatStore(
+      {
+        chatSnapshot: async () => ({ executions: [] }),
+        executionSnapshot: async (handle) => ({ status: "error", error: { code: "unknownExecution", handle } }),
+        sendMessage: async () => ({ status: "ok", data: "h" }),
+        stopExecution: async () => ({ status: "ok", data: null }),
+        inspectExecution: async () => ({ status: "ok", data: { events: [], cut: 0 } }),
+      },
+      {
+        executionUpdate: {
+          listen: async (cb) => {
+            emit = (u) => cb({ payload: u });
+            return () => undefined;
+          },
+        },
+      },
+      (render) => frames.push(render),
+    );
+    await store.start();
+    frames.splice(0).forEach((f) => f());
+    let renders = 0;
+    store.subscribe(() => renders++);
+    emit(accepted("h", "hi"));
+    emit(addText("h", 2, "a"));
+    emit(append("h", 3, "b"));
+    expect(renders).toBe(0);
+    expect(frames.length).toBeGreaterThan(0);
+    // The fold is already done; only the render waits for the frame.
+    expect(answerMarkdown(store.getState().entries.get("h")!.parts)).toBe("ab");
+    frames.splice(0).forEach((f) => f());
+    expect(renders).toBeGreaterThanOrEqual(1);
   });
 });

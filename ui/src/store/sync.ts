@@ -54,7 +54,35 @@ export interface ChatStore {
 /** How many times in a row one handle's snapshot is re-fetched because gaps persist. */
 const MAX_SNAPSHOT_ATTEMPTS = 3;
 
-export function createChatStore(commands: SyncCommands, events: SyncEvents): ChatStore {
+/**
+ * When listeners hear of a change. Updates are folded as they arrive, but React need
+ * render at most once a frame: the backend may deliver several updates per frame, and
+ * rendering each would starve the page of frames (WebKit runs queued event handlers
+ * before painting). The default tells listeners at once (tests); the app passes
+ * `everyFrame`.
+ */
+export type RenderScheduler = (render: () => void) => void;
+
+/** Tells listeners once per animation frame, however many changes came in it. */
+export function everyFrame(): RenderScheduler {
+  let queued = false;
+  return (render) => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      render();
+    });
+  };
+}
+
+const immediately: RenderScheduler = (render) => render();
+
+export function createChatStore(
+  commands: SyncCommands,
+  events: SyncEvents,
+  schedule: RenderScheduler = immediately,
+): ChatStore {
   let state: ChatState = emptyChat;
   const listeners = new Set<() => void>();
   let started: Promise<void> | null = null;
@@ -65,8 +93,12 @@ export function createChatStore(commands: SyncCommands, events: SyncEvents): Cha
   /** Handles whose snapshot is being fetched, with the updates that arrived meanwhile. */
   const refetching = new Map<string, ExecutionUpdate[]>();
 
-  function notify(): void {
+  function notifyNow(): void {
     for (const listener of listeners) listener();
+  }
+
+  function notify(): void {
+    schedule(notifyNow);
   }
 
   function setState(next: ChatState): void {

@@ -21,6 +21,7 @@ import remarkMath from "remark-math";
 import "katex/dist/katex.min.css";
 import type { FootnoteDefinition, FootnoteReference } from "mdast";
 import { BlockSplitter } from "./blocks";
+import { streamingPieces } from "./chunks";
 import { CodeBlock } from "./CodeBlock";
 import { rehypeHarden } from "./harden";
 import { healStreamingBlock } from "./heal";
@@ -142,8 +143,23 @@ export function Markdown({ source, streaming }: MarkdownProps) {
   return (
     <div className="md-root" data-streaming={streaming || undefined}>
       {split.blocks.map((block, index) => {
-        const text = streaming && index === last ? healStreamingBlock(block) : block;
-        return <MarkdownBlock key={index} source={text} definitions={split.definitions[index]} />;
+        const definitions = split.definitions[index] ?? "";
+        if (!streaming || index !== last) return <MarkdownBlock key={index} source={block} definitions={definitions} />;
+        const pieces = streamingPieces(block);
+        if (pieces.length === 1) return <MarkdownBlock key={index} source={healStreamingBlock(block)} definitions={definitions} />;
+        // A long paragraph still growing: earlier pieces keep their strings (and so
+        // their rendering); only the last is parsed and laid out again.
+        return (
+          <div key={index} className="md-pieces">
+            {pieces.map((piece, p) => (
+              <MarkdownBlock
+                key={p}
+                source={p === pieces.length - 1 ? healStreamingBlock(piece) : piece}
+                definitions={definitions}
+              />
+            ))}
+          </div>
+        );
       })}
     </div>
   );
