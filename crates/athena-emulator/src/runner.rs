@@ -152,6 +152,14 @@ pub async fn play(
     for step in script.steps {
         match step {
             Step::Event(event) => {
+                // Reasoning streams like text, a few words at a time: paced by the
+                // token delay, so a reader sees it arrive (not for the steady rate).
+                if event.get("type").and_then(Value::as_str) == Some("reasoning")
+                    && state.token_rate.is_none()
+                    && !state.token_delay.is_zero()
+                {
+                    tokio::time::sleep(state.token_delay.mul_f64(state.jitter())).await;
+                }
                 if event.get("type").and_then(Value::as_str) == Some("text") {
                     if let Some(d) = event.get("delta").and_then(Value::as_str) {
                         exec.text.push_str(d);

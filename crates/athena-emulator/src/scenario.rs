@@ -223,7 +223,11 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(stamped, ["b ", "c ", "e "], "the table row is never stamped");
+        assert_eq!(
+            stamped,
+            ["b ", "c ", "e "],
+            "the table row is never stamped"
+        );
     }
 
     #[test]
