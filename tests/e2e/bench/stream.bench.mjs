@@ -78,15 +78,21 @@ async function run(browser, pid, bench, agentId) {
   const finished = (await texts(browser, "usage-line")).length;
   await send(browser, `Run ${bench}`);
   let peakDom = 0;
-  await browser.waitUntil(
-    async () => {
-      peakDom = Math.max(peakDom, await domCount(browser));
-      const done = (await texts(browser, "usage-line")).length === finished + 1;
-      if (process.env.ATHENA_BENCH_VERBOSE) console.error(`${bench}: ${((Date.now() - started) / 1000).toFixed(1)} s, DOM ${peakDom}, done ${done}`);
-      return done;
-    },
-    { timeout: 120_000, interval: 1000, timeoutMsg: `${bench} did not finish` },
-  );
+  let finishedInTime = true;
+  try {
+    await browser.waitUntil(
+      async () => {
+        peakDom = Math.max(peakDom, await domCount(browser));
+        const done = (await texts(browser, "usage-line")).length === finished + 1;
+        if (process.env.ATHENA_BENCH_VERBOSE) console.error(`${bench}: ${((Date.now() - started) / 1000).toFixed(1)} s, DOM ${peakDom}, done ${done}`);
+        return done;
+      },
+      { timeout: 120_000, interval: 1000 },
+    );
+  } catch {
+    // A page that falls behind is a result too: report what it managed.
+    finishedInTime = false;
+  }
   const seconds = (Date.now() - started) / 1000;
   const latencies = await browser.execute(() => window.__athenaLatencies);
   const frames = await stopFrames(browser);
@@ -101,8 +107,12 @@ async function run(browser, pid, bench, agentId) {
     pssBefore: before.totalMib,
     pssAfter: after.totalMib,
   };
-  assert.ok(latencies.length > TOKENS / STAMP_EVERY / 2, `${bench}: only ${latencies.length} stamps were seen painted`);
-  figure(bench, "stream rate", figures.rate, "tokens/s");
+  if (finishedInTime) {
+    assert.ok(latencies.length > TOKENS / STAMP_EVERY / 2, `${bench}: only ${latencies.length} stamps were seen painted`);
+    figure(bench, "stream rate", figures.rate, "tokens/s");
+  } else {
+    figure(bench, "did not finish within 120 s; tokens painted by then, about", latencies.length * STAMP_EVERY, "tokens");
+  }
   figure(bench, "frames painted", frames.frames, "frames");
   figure(bench, "p95 frame time (budget 20)", figures.p95, "ms");
   figure(bench, "longest gap between frames (budget 100)", figures.longest, "ms");
