@@ -43,6 +43,33 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 mod tests {
     use super::*;
 
+    fn binary_with(name: &str, text: &[u8]) -> std::path::PathBuf {
+        let path = std::env::temp_dir().join(format!("athena-seams-{name}-{}", std::process::id()));
+        std::fs::write(&path, text).expect("write");
+        path
+    }
+
+    #[test]
+    fn a_build_with_the_seams_fails_the_release_check_and_one_without_passes() {
+        let seamed = binary_with(
+            "seamed",
+            b"\x7fELF ... athena-test-control.sock ... test seams are on ...",
+        );
+        let clean = binary_with("clean", b"\x7fELF ... the app alone ...");
+        assert!(
+            check(&seamed, false).is_err(),
+            "seams in a release build must fail"
+        );
+        assert!(check(&clean, false).is_ok());
+        assert!(check(&seamed, true).is_ok());
+        assert!(
+            check(&clean, true).is_err(),
+            "a test build without markers must fail"
+        );
+        std::fs::remove_file(seamed).ok();
+        std::fs::remove_file(clean).ok();
+    }
+
     #[test]
     fn finds_markers_in_bytes() {
         assert!(contains(
