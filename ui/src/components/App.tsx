@@ -9,7 +9,7 @@ import { AgentPicker } from "./AgentPicker";
 import { ChatView } from "./ChatView";
 import { Composer } from "./Composer";
 import type { ExchangeActions } from "./Exchange";
-import { OpenLinkContext, type OpenLink } from "./LinkifiedText";
+import { OpenLinkContext, type OpenLink } from "./openLink";
 import { WorkspaceBadge } from "./WorkspaceBadge";
 
 /** The commands App uses directly (a subset of `commands` in bindings.ts). */

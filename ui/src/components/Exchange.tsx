@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useMemo, useRef, useState } from "react";
 import type { AppError, InspectedEvents, SendRequest } from "../bindings";
 import { describeError, describeStatus } from "../errors";
 import { formatUsage } from "../format";
@@ -9,9 +9,9 @@ import { InspectView } from "./InspectView";
 import { PartList } from "./parts";
 import { CheckIcon, CopyIcon, SearchIcon, StopIcon } from "./parts/icons";
 import "./exchange.css";
+import { useCopy } from "./useCopy";
 
 const words = messages.exchange;
-const COPIED_FOR_MS = 2000;
 
 /** What an exchange can ask of the store. */
 export interface ExchangeActions {
@@ -71,23 +71,7 @@ function StopControl({ handle, stop }: { handle: string; stop: ExchangeActions["
 }
 
 function CopyAnswer({ markdown }: { markdown: string }) {
-  const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
-
-  useEffect(() => {
-    if (state === "idle") return undefined;
-    const timer = setTimeout(() => setState("idle"), COPIED_FOR_MS);
-    return () => clearTimeout(timer);
-  }, [state]);
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(markdown);
-      setState("copied");
-    } catch {
-      setState("failed");
-    }
-  }
-
+  const { state, copy } = useCopy(markdown);
   const label = state === "copied" ? words.copied : state === "failed" ? words.copyFailed : words.copy;
   return (
     <button

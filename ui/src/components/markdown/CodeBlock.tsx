@@ -1,13 +1,13 @@
 // A fenced code block: a header bar with the language and a Copy button, then the code
 // as highlighted by rehype-highlight (hast nodes, rendered by React).
 
-import { useEffect, useState, type ComponentProps } from "react";
+import type { ComponentProps } from "react";
 import type { ExtraProps } from "react-markdown";
 import type { Element } from "hast";
 import { messages } from "../../messages";
 import { textOf } from "./harden";
+import { useCopy } from "../useCopy";
 
-const COPIED_FOR_MS = 2000;
 const LANGUAGE_CLASS = /^language-(.+)$/;
 
 function codeElement(pre: Element | undefined): Element | undefined {
@@ -25,23 +25,7 @@ function languageOf(code: Element | undefined): string | null {
 }
 
 export function CopyButton({ text, language }: { text: string; language: string | null }) {
-  const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
-
-  useEffect(() => {
-    if (state === "idle") return undefined;
-    const timer = setTimeout(() => setState("idle"), COPIED_FOR_MS);
-    return () => clearTimeout(timer);
-  }, [state]);
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(text);
-      setState("copied");
-    } catch {
-      setState("failed");
-    }
-  }
-
+  const { state, copy } = useCopy(text);
   const label =
     state === "copied" ? messages.markdown.copied : state === "failed" ? messages.markdown.copyFailed : messages.markdown.copy;
   return (

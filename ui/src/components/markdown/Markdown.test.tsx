@@ -1,6 +1,6 @@
 import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { OpenLinkContext, type OpenLink } from "../LinkifiedText";
+import { OpenLinkContext, type OpenLink } from "../openLink";
 import { Markdown } from "./Markdown";
 import { sampleAnswer } from "./sampleAnswer";
 

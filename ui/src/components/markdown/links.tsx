@@ -4,40 +4,15 @@
 // allows only http(s) and asks the user first. An image never loads: it shows as its
 // description and host, with a link to open it in the browser.
 
-import { createContext, useContext, useState, type ComponentProps, type MouseEvent, type ReactNode } from "react";
+import { createContext, useContext, type ComponentProps, type MouseEvent, type ReactNode } from "react";
 import type { ExtraProps } from "react-markdown";
-import type { AppError } from "../../bindings";
-import { describeError } from "../../errors";
 import { messages } from "../../messages";
-import { OpenLinkContext } from "../LinkifiedText";
+import { useOpenLink } from "../openLink";
 import { textOf } from "./harden";
 import { displayTarget, safeUrl, textIsAddress } from "./urls";
 
 /** True inside a link, where an image must not add a link of its own. */
 const InsideLinkContext = createContext(false);
-
-function useOpenLink() {
-  const openLink = useContext(OpenLinkContext);
-  const [problem, setProblem] = useState<AppError | null>(null);
-
-  async function open(url: string) {
-    if (!openLink) return;
-    setProblem(null);
-    try {
-      const result = await openLink(url);
-      if (result.status === "error") setProblem(result.error);
-    } catch {
-      setProblem({ code: "internal" });
-    }
-  }
-
-  const problemNote = problem && (
-    <span className="link-error md-link-error" role="alert">
-      {describeError(problem)}
-    </span>
-  );
-  return { open, problemNote };
-}
 
 /** Scrolls to a footnote inside the same answer (ids repeat across answers). */
 function scrollToFragment(event: MouseEvent<HTMLAnchorElement>, href: string) {

@@ -5,7 +5,7 @@
 
 import { cleanup, fireEvent, render } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { OpenLinkContext } from "../LinkifiedText";
+import { OpenLinkContext } from "../openLink";
 import { Markdown } from "./Markdown";
 import corpusJson from "./xss-corpus.json";
 import { XSS_FLAG, xssCorpus } from "./xss-corpus";

@@ -1,14 +1,14 @@
-import { memo, useEffect, useId, useMemo, useState } from "react";
+import { memo, useId, useMemo, useState } from "react";
 import { messages } from "../../messages";
 import { BracesIcon, ChevronIcon } from "./icons";
 import { isContainer, parseJson } from "./json";
 import type { PartOf } from "./types";
+import { useCopy } from "../useCopy";
 
 const words = messages.parts.structured;
 
 /** Rows shown per object or array; the rest is in the raw JSON (keeps the DOM small). */
 const MAX_ROWS = 200;
-const COPIED_FOR_MS = 2000;
 
 type Container = Record<string, unknown> | unknown[];
 
@@ -77,23 +77,8 @@ export const StructuredPart = memo(function StructuredPart({ part }: { part: Par
   const parsed = useMemo(() => parseJson(part.json), [part.json]);
   const table = parsed.ok && isContainer(parsed.value) ? parsed.value : null;
   const [raw, setRaw] = useState(false);
-  const [copy, setCopy] = useState<"idle" | "copied" | "failed">("idle");
+  const { state: copy, copy: copyJson } = useCopy(part.json);
   const rawId = useId();
-
-  useEffect(() => {
-    if (copy === "idle") return undefined;
-    const timer = setTimeout(() => setCopy("idle"), COPIED_FOR_MS);
-    return () => clearTimeout(timer);
-  }, [copy]);
-
-  async function copyJson() {
-    try {
-      await navigator.clipboard.writeText(part.json);
-      setCopy("copied");
-    } catch {
-      setCopy("failed");
-    }
-  }
 
   const showRaw = raw || table === null;
   return (
