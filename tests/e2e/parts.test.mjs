@@ -152,6 +152,7 @@ describe("every part kind on screen", () => {
     assert.equal(jobs.length, 2);
     for (const job of jobs) assert.equal(await job.getAttribute("data-state"), "ready");
     const words = (await textsOf(browser, jobs)).join("\n");
+    await screenshot(browser, "parts-media-ready");
     assert.match(words, /Image ready/);
     assert.match(words, /Video ready/);
   });
@@ -167,6 +168,11 @@ describe("every part kind on screen", () => {
         .catch((e) => done([{ id: "axe-failed", impact: "critical", help: String(e) }]));
     });
     const serious = result.filter((v) => v.impact === "serious" || v.impact === "critical");
+    // Opening the toggles scrolled the chat up: the screenshot shows its end.
+    await browser.execute(() => {
+      const chat = document.querySelector(".chat-scroll");
+      chat.scrollTop = chat.scrollHeight;
+    });
     await screenshot(browser, "parts-all-kinds");
     assert.deepEqual(serious, [], JSON.stringify(serious, null, 2));
   });
