@@ -1,0 +1,184 @@
+//! The writes a caller waits for: workspaces, conversations, a message before it is
+//! sent. Each runs inside the writer's batch transaction, in a savepoint of its own,
+//! so one failing write does not undo the others of its batch.
+
+use rusqlite::Connection;
+
+use super::rows::insert_message;
+use super::{ConversationEdit, ConversationRecord, HistoryError, MessageRecord, WorkspaceRecord};
+use crate::{ExecutionHandle, ExecutionSnapshot};
+
+/// A conversation's title is the first line of its first message, this long at most.
+const TITLE_CHARS: usize = 60;
+
+/// A write whose caller waits for its commit.
+#[derive(Debug)]
+pub(super) enum WriteOp {
+    SaveWorkspace(WorkspaceRecord),
+    CreateConversation(ConversationRecord),
+    EditConversation { id: String, edit: ConversationEdit },
+    AddMessage(MessageRecord),
+}
+
+impl WriteOp {
+    /// The execution this write (re)creates, whose cached state the writer must drop.
+    pub(super) fn handle(&self) -> Option<&ExecutionHandle> {
+        match self {
+            Self::AddMessage(m) => Some(&m.handle),
+            _ => None,
+        }
+    }
+
+    pub(super) fn apply(&self, conn: &Connection) -> Result<(), HistoryError> {
+        match self {
+            Self::SaveWorkspace(w) => save_workspace(conn, w),
+            Self::CreateConversation(c) => create_conversation(conn, c),
+            Self::EditConversation { id, edit } => edit_conversation(conn, id, edit),
+            Self::AddMessage(m) => add_message(conn, m),
+        }
+    }
+}
+
+fn save_workspace(conn: &Connection, w: &WorkspaceRecord) -> Result<(), HistoryError> {
+    conn.execute(
+        "INSERT INTO workspaces (id, name, base_url) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, base_url = excluded.base_url",
+        (&w.id, &w.name, &w.base_url),
+    )
+    .map_err(HistoryError::sqlite("saving a workspace"))?;
+    Ok(())
+}
+
+fn create_conversation(conn: &Connection, c: &ConversationRecord) -> Result<(), HistoryError> {
+    conn.execute(
+        "INSERT INTO conversations (id, workspace_id, agent_id, agent_name, title, \
+         server_conversation_id, local_only, archived, created_at_ms, last_activity_ms) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        rusqlite::params![
+            c.id,
+            c.workspace_id,
+            c.agent_id,
+            c.agent_name,
+            c.title,
+            c.server_conversation_id,
+            c.local_only,
+            c.archived,
+            c.created_at_ms,
+            c.last_activity_ms,
+        ],
+    )
+    .map_err(HistoryError::sqlite("creating a conversation"))?;
+    Ok(())
+}
+
+fn edit_conversation(
+    conn: &Connection,
+    id: &str,
+    edit: &ConversationEdit,
+) -> Result<(), HistoryError> {
+    let changed = match edit {
+        ConversationEdit::Title(title) => conn.execute(
+            "UPDATE conversations SET title = ?2 WHERE id = ?1",
+            (id, title),
+        ),
+        ConversationEdit::ServerConversation(scope) => conn.execute(
+            "UPDATE conversations SET server_conversation_id = ?2 WHERE id = ?1",
+            (id, scope),
+        ),
+        ConversationEdit::LocalOnly => conn.execute(
+            "UPDATE conversations SET local_only = 1 WHERE id = ?1",
+            [id],
+        ),
+        ConversationEdit::Archived => {
+            conn.execute("UPDATE conversations SET archived = 1 WHERE id = ?1", [id])
+        }
+        ConversationEdit::Activity(ms) => conn.execute(
+            "UPDATE conversations SET last_activity_ms = ?2 WHERE id = ?1",
+            (id, ms),
+        ),
+    }
+    .map_err(HistoryError::sqlite("editing a conversation"))?;
+    if changed == 0 {
+        return Err(HistoryError::UnknownConversation(id.to_owned()));
+    }
+    Ok(())
+}
+
+fn add_message(conn: &Connection, m: &MessageRecord) -> Result<(), HistoryError> {
+    let conversation_id = &m.request.conversation_id;
+    let changed = conn
+        .prepare_cached(
+            "UPDATE conversations SET last_activity_ms = ?2, \
+             title = CASE WHEN title = '' THEN ?3 ELSE title END WHERE id = ?1",
+        )
+        .and_then(|mut stmt| {
+            stmt.execute((
+                conversation_id,
+                m.sent_at_ms,
+                title_from(&m.request.message),
+            ))
+        })
+        .map_err(HistoryError::sqlite(
+            "updating the conversation of a message",
+        ))?;
+    if changed == 0 {
+        return Err(HistoryError::UnknownConversation(conversation_id.clone()));
+    }
+    // Stored as it stands once `Accepted` (seq 1) is folded in, so the writer can fold
+    // the execution's later updates onto it.
+    let mut snapshot = ExecutionSnapshot::new(m.handle.clone());
+    snapshot.seq = 1;
+    snapshot.request = m.request.clone();
+    insert_message(conn, &snapshot, &m.idempotency_key, m.sent_at_ms)?;
+    Ok(())
+}
+
+/// Stores a draft; an empty one removes it.
+pub(super) fn write_draft(
+    conn: &Connection,
+    conversation_id: &str,
+    text: &str,
+) -> Result<(), HistoryError> {
+    if text.is_empty() {
+        conn.prepare_cached("DELETE FROM drafts WHERE conversation_id = ?1")
+            .and_then(|mut stmt| stmt.execute([conversation_id]))
+    } else {
+        conn.prepare_cached(
+            "INSERT INTO drafts (conversation_id, text) VALUES (?1, ?2) \
+             ON CONFLICT (conversation_id) DO UPDATE SET text = excluded.text",
+        )
+        .and_then(|mut stmt| stmt.execute((conversation_id, text)))
+    }
+    .map_err(HistoryError::sqlite("saving a draft"))?;
+    Ok(())
+}
+
+/// The title a message gives its conversation: its first non-blank line, cut at
+/// [`TITLE_CHARS`] characters with an ellipsis.
+pub(super) fn title_from(message: &str) -> String {
+    let line = message
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    match line.char_indices().nth(TITLE_CHARS) {
+        Some((cut, _)) => format!("{}…", line[..cut].trim_end()),
+        None => line.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_take_the_first_line_cut_on_a_char_boundary() {
+        assert_eq!(title_from("hello\nworld"), "hello");
+        assert_eq!(title_from("\n  \n  second  \nthird"), "second");
+        assert_eq!(title_from(""), "");
+        let long = "é".repeat(61);
+        assert_eq!(title_from(&long), format!("{}…", "é".repeat(60)));
+        let exact = "a".repeat(60);
+        assert_eq!(title_from(&exact), exact);
+    }
+}
