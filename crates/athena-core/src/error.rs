@@ -1,4 +1,5 @@
 use athena_api::{ApiError, ValidationError};
+use serde::{Deserialize, Serialize};
 
 use crate::redact::redact_secrets;
 
@@ -11,13 +12,34 @@ pub enum CoreError {
     /// No execution has this handle.
     #[error("no execution has the handle {0}")]
     UnknownExecution(String),
+    /// No workspace has this id.
+    #[error("no workspace has the id {0}")]
+    UnknownWorkspace(String),
+    /// No conversation has this id.
+    #[error("no conversation has the id {0}")]
+    UnknownConversation(String),
+    /// The conversation is archived: it can be read, not continued.
+    #[error("the conversation is archived")]
+    ConversationArchived,
+    /// Only a message that failed before any answer, for a reason sending it again
+    /// can fix, is resent.
+    #[error("this message cannot be sent again as it is")]
+    NotResendable,
+    /// Feedback needs the answer's message id, which the server did not give.
+    #[error("this answer has no message id to give feedback on")]
+    NoMessageId,
+    /// The history could not be read or written (the log has the details).
+    #[error("the history store failed: {0}")]
+    Storage(String),
 }
 
-/// Why an execution ended without an answer, in terms the user can act on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why an execution ended without an answer, in terms the user can act on. Stored in
+/// the history as JSON (tagged by `code`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
 pub enum ExecutionError {
     /// The request broke a documented limit (the server said so, or we did).
-    Validation(ValidationError),
+    Validation(#[serde(with = "stored_validation")] ValidationError),
     /// The server could not be reached.
     Unreachable,
     /// The server accepted the connection, then said nothing.
@@ -43,9 +65,14 @@ pub enum ExecutionError {
         /// The server's sentence, if any.
         server_message: Option<String>,
     },
-    /// The app's task for this execution stopped unexpectedly (a bug); the rest of
-    /// the app keeps running and the log has a report.
+    /// The app stopped following the execution before it ended: the app was closed
+    /// or crashed mid-stream, or its task stopped unexpectedly (a bug, with a report in
+    /// the log). What had arrived is kept; nothing is re-sent on its own.
     Interrupted,
+    /// The server answered `409`: it already received this message (an earlier
+    /// attempt with the same idempotency key reached it), and its answer cannot be
+    /// fetched. Never sent again with a new key on its own.
+    AlreadyReceived,
     /// Something in the app went wrong; the log has the details.
     Internal,
 }
@@ -61,11 +88,7 @@ impl From<ApiError> for ExecutionError {
                 server_code: body.code,
                 server_message: body.message.map(|m| redact_secrets(&m).into_owned()),
             },
-            ApiError::IdempotencyConflict { body, .. } => Self::Http {
-                status: 409,
-                server_code: body.code,
-                server_message: body.message,
-            },
+            ApiError::IdempotencyConflict { .. } => Self::AlreadyReceived,
             ApiError::RetryAfterTooLong { status, body, .. } => Self::Http {
                 status,
                 server_code: body.code,
@@ -79,5 +102,95 @@ impl From<ApiError> for ExecutionError {
             | ApiError::UnexpectedContentType { .. }
             | ApiError::File { .. } => Self::Internal,
         }
+    }
+}
+
+impl ExecutionError {
+    /// Whether sending the same message again with the same idempotency key is safe
+    /// and useful: it failed before any answer, and the server did not say it already
+    /// has it. (A `409` means it has; a validation error would fail again.)
+    pub fn allows_resend(&self) -> bool {
+        match self {
+            Self::Unreachable | Self::Timeout | Self::Interrupted | Self::Internal => true,
+            Self::Http { status, .. } => *status == 429 || *status >= 500,
+            Self::Validation(_)
+            | Self::StreamEndedEarly { .. }
+            | Self::ExecutionFailed { .. }
+            | Self::AlreadyReceived => false,
+        }
+    }
+}
+
+/// A [`ValidationError`] as stored: its field is a `&'static str` in athena-api, so
+/// a stored name is mapped back to the API's own spelling of it.
+mod stored_validation {
+    use athena_api::{ValidationError, ValidationRule};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// Every field athena-api validates, as it spells them.
+    const FIELDS: &[&str] = &[
+        "message",
+        "attachments",
+        "variables",
+        "client_tools",
+        "items",
+        "items.key",
+        "file",
+    ];
+
+    const RULES: &[(ValidationRule, &str)] = &[
+        (ValidationRule::Required, "required"),
+        (ValidationRule::TooLong, "too_long"),
+        (ValidationRule::TooMany, "too_many"),
+        (ValidationRule::TooLarge, "too_large"),
+        (ValidationRule::InvalidFormat, "invalid_format"),
+        (ValidationRule::Duplicate, "duplicate"),
+        (ValidationRule::UnsupportedType, "unsupported_type"),
+        (ValidationRule::TypeMismatch, "type_mismatch"),
+    ];
+
+    #[derive(Serialize, Deserialize)]
+    struct Stored {
+        field: String,
+        rule: String,
+        limit: u64,
+        actual: u64,
+    }
+
+    pub(super) fn serialize<S: Serializer>(v: &ValidationError, s: S) -> Result<S::Ok, S::Error> {
+        let rule = RULES
+            .iter()
+            .find(|(r, _)| *r == v.rule)
+            .map_or("invalid_format", |(_, name)| name);
+        Stored {
+            field: v.field.to_owned(),
+            rule: rule.to_owned(),
+            limit: v.limit,
+            actual: v.actual,
+        }
+        .serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<ValidationError, D::Error> {
+        let stored = Stored::deserialize(d)?;
+        // A field this version does not know is shown as the message's: the nearest
+        // thing the user typed.
+        let field = FIELDS
+            .iter()
+            .find(|f| **f == stored.field)
+            .copied()
+            .unwrap_or("message");
+        let rule = RULES
+            .iter()
+            .find(|(_, name)| *name == stored.rule)
+            .map_or(ValidationRule::InvalidFormat, |(r, _)| *r);
+        Ok(ValidationError {
+            field,
+            rule,
+            limit: stored.limit,
+            actual: stored.actual,
+        })
     }
 }

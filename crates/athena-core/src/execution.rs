@@ -7,11 +7,14 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use crate::{ExecutionError, Part};
 
 /// The app's own name for an execution, known before the server's id (which comes
 /// with `start`, or never).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct ExecutionHandle(String);
 
 impl ExecutionHandle {
@@ -39,12 +42,13 @@ impl fmt::Display for ExecutionHandle {
 
 /// What the user asked: where, to whom, and what. Attachments and variables join it
 /// later without changing the commands that carry it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ExecutionRequest {
     /// The app's id of the workspace it went to.
     pub workspace_id: String,
-    /// The conversation it belongs to, once conversations exist.
-    pub conversation_id: Option<String>,
+    /// The app's id of the conversation it belongs to (empty for executions run
+    /// outside a conversation: benchmarks and tests of the stream path).
+    pub conversation_id: String,
     /// The agent it was sent to.
     pub agent_id: String,
     /// The message as typed.
@@ -52,7 +56,8 @@ pub struct ExecutionRequest {
 }
 
 /// Where an execution stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ExecutionStatus {
     /// Sent, streaming, not finished.
     Running,
@@ -93,7 +98,7 @@ impl From<&athena_api::ExecutionStatus> for ExecutionStatus {
 }
 
 /// Tokens, cost and time of a finished execution.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct UsageSummary {
     /// Tokens read.
     pub input_tokens: u64,
@@ -146,6 +151,8 @@ pub enum ExecutionChange {
         status: ExecutionStatus,
         /// Usage and cost, when the server sent them.
         usage: Option<UsageSummary>,
+        /// The server's id of the answer message (for feedback), when sent.
+        message_id: Option<String>,
     },
     /// The execution ended without an answer.
     Failed {
@@ -154,6 +161,35 @@ pub enum ExecutionChange {
     },
     /// The user stopped it.
     Stopped,
+    /// The user sent it again with the same idempotency key, after it failed before
+    /// any answer: running again, the error cleared.
+    Resent,
+    /// The user's feedback on the answer changed (or its sending did).
+    FeedbackChanged {
+        /// The feedback as it now stands.
+        feedback: Feedback,
+    },
+}
+
+/// The user's thumbs up or down on an answer, and whether the server has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Feedback {
+    /// Up (`true`) or down (`false`).
+    pub up: bool,
+    /// Whether the server has it yet.
+    pub delivery: FeedbackDelivery,
+}
+
+/// Where the sending of feedback stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedbackDelivery {
+    /// Being sent.
+    Sending,
+    /// The server has it.
+    Sent,
+    /// The server could not be told; the user may try again.
+    Failed,
 }
 
 /// A numbered change, as delivered to the view.
@@ -161,6 +197,10 @@ pub enum ExecutionChange {
 pub struct ExecutionUpdate {
     /// Which execution.
     pub handle: ExecutionHandle,
+    /// The app's id of its workspace.
+    pub workspace_id: String,
+    /// The app's id of its conversation (empty outside conversations).
+    pub conversation_id: String,
     /// 1 for `Accepted`, then one more per update of this execution.
     pub seq: u64,
     /// What changed.
@@ -194,6 +234,10 @@ pub struct ExecutionSnapshot {
     pub usage: Option<UsageSummary>,
     /// What went wrong, if it failed.
     pub error: Option<ExecutionError>,
+    /// The server's id of the answer message, once `final` named it.
+    pub message_id: Option<String>,
+    /// The user's feedback on the answer, if any.
+    pub feedback: Option<Feedback>,
 }
 
 impl ExecutionSnapshot {
@@ -208,6 +252,8 @@ impl ExecutionSnapshot {
             status: ExecutionStatus::Running,
             usage: None,
             error: None,
+            message_id: None,
+            feedback: None,
         }
     }
 
@@ -232,15 +278,25 @@ impl ExecutionSnapshot {
                     slot.clone_from(part);
                 }
             }
-            ExecutionChange::Finished { status, usage } => {
+            ExecutionChange::Finished {
+                status,
+                usage,
+                message_id,
+            } => {
                 self.status = *status;
                 self.usage = *usage;
+                self.message_id.clone_from(message_id);
             }
             ExecutionChange::Failed { error } => {
                 self.status = ExecutionStatus::Failed;
                 self.error = Some(error.clone());
             }
             ExecutionChange::Stopped => self.status = ExecutionStatus::Stopped,
+            ExecutionChange::Resent => {
+                self.status = ExecutionStatus::Running;
+                self.error = None;
+            }
+            ExecutionChange::FeedbackChanged { feedback } => self.feedback = Some(*feedback),
         }
     }
 

@@ -1,4 +1,5 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -6,12 +7,13 @@ use std::time::Duration;
 use athena_api::validation::validate_message;
 use athena_api::{ApiError, ExecuteRequest, ExecutionEvent};
 use futures_util::{FutureExt, Stream};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 
+use crate::history::{History, MessageRecord};
 use crate::runner;
 use crate::{
     CoreError, ExecutionChange, ExecutionError, ExecutionHandle, ExecutionRequest,
-    ExecutionSnapshot, ExecutionUpdate, InspectLog, Part, UpdateSink, Workspace,
+    ExecutionSnapshot, ExecutionStatus, ExecutionUpdate, InspectLog, Part, UpdateSink, Workspace,
 };
 
 /// Every execution the user started in this run of the app, and the one place that
@@ -35,17 +37,22 @@ impl std::fmt::Debug for Executions {
 
 struct Shared {
     sink: Arc<dyn UpdateSink>,
+    history: Option<History>,
     frame_interval: Duration,
     runtime: tokio::runtime::Handle,
     table: Mutex<Table>,
+    /// Bumped each time an execution stops running: what [`Executions::until_idle`]
+    /// waits on.
+    ended: watch::Sender<u64>,
 }
 
-/// One execution's state, its raw-event record and its stop signal.
+/// One execution's state, its raw-event record, its stop signal and its key.
 #[derive(Clone)]
 struct Entry {
     snapshot: Arc<Mutex<ExecutionSnapshot>>,
     inspect: Arc<Mutex<InspectLog>>,
     stop: Arc<Notify>,
+    idempotency_key: String,
 }
 
 #[derive(Default)]
@@ -54,28 +61,62 @@ struct Table {
     by_handle: HashMap<ExecutionHandle, Entry>,
 }
 
+/// An execution recorded and ready to run: what [`Executions::launch`] needs.
+pub(crate) struct Run {
+    pub(crate) handle: ExecutionHandle,
+    pub(crate) idempotency_key: String,
+    publisher: Publisher,
+    stop: Arc<Notify>,
+}
+
+/// The events of one execution, however they are read.
+pub(crate) type EventStream =
+    std::pin::Pin<Box<dyn Stream<Item = Result<ExecutionEvent, ApiError>> + Send>>;
+
 impl Executions {
     /// `frame_interval` is the shortest time between two text updates of one
     /// execution (16 ms: one frame); zero delivers every delta as it comes.
-    /// Execution tasks run on `runtime`.
+    /// Execution tasks run on `runtime`. Nothing is stored: see [`Self::with_history`].
     pub fn new(
         sink: Arc<dyn UpdateSink>,
+        frame_interval: Duration,
+        runtime: tokio::runtime::Handle,
+    ) -> Self {
+        Self::build(sink, None, frame_interval, runtime)
+    }
+
+    /// As [`Self::new`], and every execution of a conversation is stored in `history`:
+    /// its message before it is sent, then every update.
+    pub fn with_history(
+        sink: Arc<dyn UpdateSink>,
+        history: History,
+        frame_interval: Duration,
+        runtime: tokio::runtime::Handle,
+    ) -> Self {
+        Self::build(sink, Some(history), frame_interval, runtime)
+    }
+
+    fn build(
+        sink: Arc<dyn UpdateSink>,
+        history: Option<History>,
         frame_interval: Duration,
         runtime: tokio::runtime::Handle,
     ) -> Self {
         Self {
             shared: Arc::new(Shared {
                 sink,
+                history,
                 frame_interval,
                 runtime,
                 table: Mutex::new(Table::default()),
+                ended: watch::channel(0).0,
             }),
         }
     }
 
     /// Sends the user's request to an agent of `workspace` as a streaming execution
-    /// and returns at once with its handle. The request's workspace is set to
-    /// `workspace`.
+    /// outside any conversation (no history, a fresh idempotency key), and returns at
+    /// once with its handle. The request's workspace is set to `workspace`.
     ///
     /// A message that breaks a documented limit is refused with
     /// [`CoreError::Validation`] and nothing is sent or recorded. Otherwise the
@@ -88,24 +129,16 @@ impl Executions {
     ) -> Result<ExecutionHandle, CoreError> {
         validate_message(&request.message)?;
         request.workspace_id.clone_from(&workspace.id);
-        // One user action, one idempotency key: generated here, reused by any retry.
         let wire = ExecuteRequest::message(request.message.clone());
         let agent_id = request.agent_id.clone();
-        let (handle, publisher, stop) = self.record(request);
-        match workspace.client.execute_stream(&agent_id, &wire, None) {
-            Ok(stream) => {
-                let events = futures_util::stream::unfold(stream, |mut s| async move {
-                    s.next().await.map(|event| (event, s))
-                });
-                self.spawn(Box::pin(events), publisher, stop);
-            }
-            Err(err) => {
-                tracing::warn!(error = %err, "could not start the execution");
-                publisher.publish(ExecutionChange::Failed {
-                    error: ExecutionError::from(err),
-                });
-            }
-        }
+        let run = self.record(request, new_idempotency_key(), None);
+        let handle = run.handle.clone();
+        let client = workspace.client.clone();
+        let key = run.idempotency_key.clone();
+        self.launch(run, async move {
+            let stream = client.execute_stream(&agent_id, &wire, Some(key))?;
+            Ok(events_of(stream))
+        });
         Ok(handle)
     }
 
@@ -115,31 +148,165 @@ impl Executions {
     where
         S: Stream<Item = Result<ExecutionEvent, ApiError>> + Unpin + Send + 'static,
     {
-        let (handle, publisher, stop) = self.record(request);
-        self.spawn(events, publisher, stop);
+        let run = self.record(request, new_idempotency_key(), None);
+        let handle = run.handle.clone();
+        self.spawn(events, run.publisher, run.stop);
         handle
     }
 
-    /// Records a new execution and publishes its `Accepted` update.
-    fn record(&self, request: ExecutionRequest) -> (ExecutionHandle, Publisher, Arc<Notify>) {
+    /// Records a new execution of a conversation: its message is stored as pending,
+    /// with its idempotency key, and committed before this returns (so a crash after
+    /// sending never loses it); then `Accepted` is published. Nothing is sent yet.
+    pub(crate) async fn begin(
+        &self,
+        request: ExecutionRequest,
+        idempotency_key: String,
+        sent_at_ms: i64,
+    ) -> Result<Run, CoreError> {
         let handle = ExecutionHandle::new();
+        if let Some(history) = &self.shared.history {
+            history
+                .add_message(MessageRecord {
+                    handle: handle.clone(),
+                    request: request.clone(),
+                    idempotency_key: idempotency_key.clone(),
+                    sent_at_ms,
+                })
+                .await
+                .map_err(|e| CoreError::Storage(e.to_string()))?;
+        }
+        Ok(self.record(request, idempotency_key, Some(handle)))
+    }
+
+    /// Records a new execution and publishes its `Accepted` update.
+    fn record(
+        &self,
+        request: ExecutionRequest,
+        idempotency_key: String,
+        handle: Option<ExecutionHandle>,
+    ) -> Run {
+        let handle = handle.unwrap_or_else(ExecutionHandle::new);
+        let entry = self.insert(ExecutionSnapshot::new(handle.clone()), idempotency_key);
+        let run = self.run_of(&handle, entry);
+        run.publisher.publish(ExecutionChange::Accepted { request });
+        run
+    }
+
+    fn insert(&self, snapshot: ExecutionSnapshot, idempotency_key: String) -> Entry {
+        let handle = snapshot.handle.clone();
         let entry = Entry {
-            snapshot: Arc::new(Mutex::new(ExecutionSnapshot::new(handle.clone()))),
+            snapshot: Arc::new(Mutex::new(snapshot)),
             inspect: Arc::new(Mutex::new(InspectLog::default())),
             stop: Arc::new(Notify::new()),
+            idempotency_key,
         };
-        {
-            let mut table = lock(&self.shared.table);
-            table.order.push(handle.clone());
-            table.by_handle.insert(handle.clone(), entry.clone());
+        let mut table = lock(&self.shared.table);
+        table.order.push(handle.clone());
+        table.by_handle.insert(handle, entry.clone());
+        entry
+    }
+
+    fn run_of(&self, handle: &ExecutionHandle, entry: Entry) -> Run {
+        Run {
+            handle: handle.clone(),
+            idempotency_key: entry.idempotency_key,
+            publisher: Publisher {
+                execution: entry.snapshot,
+                inspect: entry.inspect,
+                sink: self.shared.sink.clone(),
+                history: self.shared.history.clone(),
+                ended: self.shared.ended.clone(),
+            },
+            stop: entry.stop,
         }
-        let publisher = Publisher {
-            execution: entry.snapshot,
-            inspect: entry.inspect,
-            sink: self.shared.sink.clone(),
+    }
+
+    /// Brings an execution of an earlier run (from the history) back, so it can be
+    /// resent or given feedback; its updates continue from its stored number. Does
+    /// nothing when it is already here.
+    pub(crate) fn adopt(&self, snapshot: ExecutionSnapshot, idempotency_key: String) {
+        if lock(&self.shared.table)
+            .by_handle
+            .contains_key(&snapshot.handle)
+        {
+            return;
+        }
+        self.insert(snapshot, idempotency_key);
+    }
+
+    /// Marks a failed execution as sent again (`Resent`) and returns what runs it
+    /// with its own idempotency key. Only an execution that failed before any answer,
+    /// for a reason a resend can fix, may be resent.
+    pub(crate) fn resend(
+        &self,
+        handle: &ExecutionHandle,
+    ) -> Result<(Run, ExecutionRequest), CoreError> {
+        let entry = self.entry(handle)?;
+        let request = {
+            let snapshot = lock(&entry.snapshot);
+            let before_any_answer = snapshot.execution_id.is_none() && snapshot.parts.is_empty();
+            let fixable = snapshot
+                .error
+                .as_ref()
+                .is_some_and(ExecutionError::allows_resend);
+            if !(snapshot.status == ExecutionStatus::Failed && before_any_answer && fixable) {
+                return Err(CoreError::NotResendable);
+            }
+            snapshot.request.clone()
         };
-        publisher.publish(ExecutionChange::Accepted { request });
-        (handle, publisher, entry.stop)
+        let run = self.run_of(handle, entry);
+        run.publisher.publish(ExecutionChange::Resent);
+        Ok((run, request))
+    }
+
+    /// Publishes a change to an execution from outside its stream (feedback).
+    pub(crate) fn publish(
+        &self,
+        handle: &ExecutionHandle,
+        change: ExecutionChange,
+    ) -> Result<(), CoreError> {
+        let entry = self.entry(handle)?;
+        self.run_of(handle, entry).publisher.publish(change);
+        Ok(())
+    }
+
+    /// Runs a recorded execution: awaits `start` (which opens its stream; anything
+    /// it needs first, like the conversation's scope, happens there), then reads the
+    /// stream. A stop request is honoured while `start` is still waiting too.
+    pub(crate) fn launch<F>(&self, run: Run, start: F)
+    where
+        F: Future<Output = Result<EventStream, ExecutionError>> + Send + 'static,
+    {
+        let frame = self.shared.frame_interval;
+        let Run {
+            publisher, stop, ..
+        } = run;
+        let on_panic = publisher.clone();
+        self.shared.runtime.spawn(async move {
+            let run = AssertUnwindSafe(async move {
+                let opened = tokio::select! {
+                    biased;
+                    () = stop.notified() => {
+                        publisher.publish(ExecutionChange::Stopped);
+                        return;
+                    }
+                    opened = start => opened,
+                };
+                match opened {
+                    Ok(events) => runner::run(events, publisher, frame, stop).await,
+                    Err(error) => {
+                        tracing::warn!(?error, "could not start the execution");
+                        publisher.publish(ExecutionChange::Failed { error });
+                    }
+                }
+            });
+            if run.catch_unwind().await.is_err() {
+                tracing::error!("an execution's task panicked; marked interrupted");
+                on_panic.publish(ExecutionChange::Failed {
+                    error: ExecutionError::Interrupted,
+                });
+            }
+        });
     }
 
     fn spawn<S>(&self, events: S, publisher: Publisher, stop: Arc<Notify>)
@@ -188,6 +355,11 @@ impl Executions {
         Ok(snapshot)
     }
 
+    /// The execution as of its latest update, when it is known to this run.
+    pub(crate) fn live_snapshot(&self, handle: &ExecutionHandle) -> Option<ExecutionSnapshot> {
+        self.entry(handle).ok().map(|e| lock(&e.snapshot).clone())
+    }
+
     /// Every execution, in the order they were sent.
     pub fn snapshots(&self) -> Vec<ExecutionSnapshot> {
         let executions: Vec<_> = {
@@ -201,6 +373,36 @@ impl Executions {
         executions.iter().map(|e| lock(e).clone()).collect()
     }
 
+    /// The conversations that have an execution running now.
+    pub fn running_conversations(&self) -> HashSet<String> {
+        let executions: Vec<_> = lock(&self.shared.table)
+            .by_handle
+            .values()
+            .map(|e| e.snapshot.clone())
+            .collect();
+        // One lock at a time, and no copy of the parts.
+        executions
+            .iter()
+            .filter_map(|e| {
+                let snapshot = lock(e);
+                snapshot
+                    .status
+                    .is_running()
+                    .then(|| snapshot.request.conversation_id.clone())
+            })
+            .collect()
+    }
+
+    /// Returns once no execution of `conversation_id` is running.
+    pub async fn until_idle(&self, conversation_id: &str) {
+        let mut ended = self.shared.ended.subscribe();
+        while self.running_conversations().contains(conversation_id) {
+            if ended.changed().await.is_err() {
+                return;
+            }
+        }
+    }
+
     fn entry(&self, handle: &ExecutionHandle) -> Result<Entry, CoreError> {
         lock(&self.shared.table)
             .by_handle
@@ -210,26 +412,48 @@ impl Executions {
     }
 }
 
+/// The events of an HTTP execution stream, as a `Stream`.
+pub(crate) fn events_of(stream: athena_api::ExecutionStream) -> EventStream {
+    Box::pin(futures_util::stream::unfold(stream, |mut s| async move {
+        s.next().await.map(|event| (event, s))
+    }))
+}
+
 /// Folds changes into one execution and delivers them, numbered, in order.
 #[derive(Clone)]
 pub(crate) struct Publisher {
     execution: Arc<Mutex<ExecutionSnapshot>>,
     inspect: Arc<Mutex<InspectLog>>,
     sink: Arc<dyn UpdateSink>,
+    history: Option<History>,
+    ended: watch::Sender<u64>,
 }
 
 impl Publisher {
     pub(crate) fn publish(&self, change: ExecutionChange) {
         let mut snapshot = lock(&self.execution);
+        let was_running = snapshot.status.is_running();
         let seq = snapshot.seq + 1;
         snapshot.apply(seq, &change);
-        // Delivered under the lock: a snapshot taken meanwhile is either before or
-        // after this update, never between.
-        self.sink.deliver(ExecutionUpdate {
+        let update = ExecutionUpdate {
             handle: snapshot.handle.clone(),
+            workspace_id: snapshot.request.workspace_id.clone(),
+            conversation_id: snapshot.request.conversation_id.clone(),
             seq,
             change,
-        });
+        };
+        // Queued for the history's writer (it never blocks): stored in this order.
+        if let Some(history) = &self.history {
+            history.record(&update);
+        }
+        let ended = was_running && !snapshot.status.is_running();
+        // Delivered under the lock: a snapshot taken meanwhile is either before or
+        // after this update, never between.
+        self.sink.deliver(update);
+        drop(snapshot);
+        if ended {
+            self.ended.send_modify(|n| *n += 1);
+        }
     }
 
     /// Records one stream item for the Inspect view.
@@ -259,4 +483,10 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A fresh idempotency key: one per user action, reused by every retry and resend of
+/// that action.
+pub(crate) fn new_idempotency_key() -> String {
+    uuid::Uuid::new_v4().to_string()
 }

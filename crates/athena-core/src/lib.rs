@@ -9,11 +9,13 @@
 //! from its sequence number.
 
 mod agents_file;
+mod conversations;
 pub mod dialogs;
 mod dropped;
 mod error;
 mod execution;
 mod executions;
+pub mod history;
 mod inspect;
 pub mod links;
 mod parts;
@@ -25,11 +27,14 @@ mod workspace;
 pub use agents_file::{
     AgentVariable, AgentsFileError, parse_agents, read_agents_file, write_agents,
 };
+pub use conversations::{
+    ConversationMessages, ConversationNotice, ConversationSink, ConversationSummary, Conversations,
+};
 pub use dropped::{DroppedItem, inspect_dropped};
 pub use error::{CoreError, ExecutionError};
 pub use execution::{
     ExecutionChange, ExecutionHandle, ExecutionRequest, ExecutionSnapshot, ExecutionStatus,
-    ExecutionUpdate, UpdateSink, UsageSummary,
+    ExecutionUpdate, Feedback, FeedbackDelivery, UpdateSink, UsageSummary,
 };
 pub use executions::Executions;
 pub use inspect::{InspectLog, InspectedEvent, MAX_INSPECTED_BYTES, MAX_INSPECTED_EVENTS};

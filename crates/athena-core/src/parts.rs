@@ -2,8 +2,12 @@
 //! Text and reasoning grow by appended deltas; tool calls, workflow steps and media
 //! jobs are updated in place when their completion arrives.
 
-/// One piece of an execution's answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+use serde::{Deserialize, Serialize};
+
+/// One piece of an execution's answer. Stored in the history as JSON (tagged by
+/// `part`): renaming a variant or field needs a history migration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "part", rename_all = "snake_case")]
 pub enum Part {
     /// Markdown text of the answer.
     Text {
@@ -101,7 +105,8 @@ pub enum Part {
 }
 
 /// Where a server tool call stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ToolState {
     /// Called, no result yet.
     Running,
@@ -112,7 +117,8 @@ pub enum ToolState {
 }
 
 /// Where a media job stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum MediaState {
     /// Submitted, not complete.
     Generating,
@@ -121,7 +127,7 @@ pub enum MediaState {
 }
 
 /// One generated file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MediaFile {
     /// Where the server offers it.
     pub url: String,
@@ -134,7 +140,8 @@ pub struct MediaFile {
 }
 
 /// Where a structured output came from (the contract's fallback rules).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum StructuredSource {
     /// `output.parsed_output`.
     ParsedOutput,
@@ -143,7 +150,8 @@ pub enum StructuredSource {
 }
 
 /// What a suspended or paused execution waits for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum WaitingReason {
     /// A person's approval on the server side.
     AwaitingApproval,

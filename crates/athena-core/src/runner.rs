@@ -545,8 +545,11 @@ impl Runner {
             cost_microdollars: output.cost_microdollars.unwrap_or(0),
             latency_ms: fin.latency_ms.unwrap_or(0),
         });
-        self.publisher
-            .publish(ExecutionChange::Finished { status, usage });
+        self.publisher.publish(ExecutionChange::Finished {
+            status,
+            usage,
+            message_id: fin.message_id,
+        });
     }
 }
 

@@ -8,6 +8,9 @@
 //!   before any execution exists; with `times`, only the first N attempts per
 //!   `Idempotency-Key` (or per agent and spec without a key) fail;
 //! - `drip=DUR[;bytes=N]`: send the body N bytes (default 1) at a time, DUR apart;
+//! - `hold-head=DUR`: the execution is created (its `Idempotency-Key` used up), then
+//!   the answer's head is held back for DUR: a client that gives up waiting saw nothing,
+//!   yet the server has the message (a `409` awaits a retry with the same key);
 //! - `malformed`: one event with broken JSON right after `start`;
 //! - `unknown-event`: one event of an unknown type right after `start`.
 //!
@@ -42,6 +45,8 @@ pub struct FaultSpec {
     pub stall: Option<(Duration, u32)>,
     /// Slow-drip the body: pause between pieces, piece size.
     pub drip: Option<(Duration, usize)>,
+    /// Hold the answer's head back this long after the execution was created.
+    pub hold_head: Option<Duration>,
     /// Send one event with broken JSON after `start`.
     pub malformed: bool,
     /// Send one event of an unknown type after `start`.
@@ -126,6 +131,7 @@ impl FaultSpec {
                     }
                     spec.status = Some(f);
                 }
+                "hold-head" => spec.hold_head = Some(duration(need("DUR")?)?),
                 "malformed" => spec.malformed = true,
                 "unknown-event" => spec.unknown_event = true,
                 _ => return Err(format!("unknown fault \"{name}\"")),
@@ -152,6 +158,7 @@ impl FaultSpec {
         self.close_after = other.close_after.or(self.close_after);
         self.stall = other.stall.or(self.stall);
         self.drip = other.drip.or(self.drip);
+        self.hold_head = other.hold_head.or(self.hold_head);
         self.malformed |= other.malformed;
         self.unknown_event |= other.unknown_event;
         self
@@ -191,6 +198,8 @@ mod tests {
         let s = FaultSpec::parse("status=503;times=2").expect("valid");
         assert_eq!(s.status.and_then(|f| f.times), Some(2));
         assert!(!s.touches_stream());
+        let s = FaultSpec::parse("hold-head=750ms").expect("valid");
+        assert_eq!(s.hold_head, Some(Duration::from_millis(750)));
         assert_eq!(FaultSpec::parse("").expect("empty"), FaultSpec::default());
     }
 

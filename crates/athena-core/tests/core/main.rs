@@ -3,7 +3,10 @@
 
 mod agents_file;
 mod coalescing;
+mod conversations;
 mod failures;
+mod history;
+mod history_crash;
 mod panics;
 mod runner;
 mod streaming;

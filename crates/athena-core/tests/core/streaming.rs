@@ -28,7 +28,7 @@ async fn demo_chat_streams_numbered_updates_that_fold_into_the_snapshot() {
     assert!(execution_id.starts_with("execution:"), "{execution_id}");
 
     let last = updates.last().unwrap();
-    let ExecutionChange::Finished { status, usage } = &last.change else {
+    let ExecutionChange::Finished { status, usage, .. } = &last.change else {
         panic!("last update is Finished: {last:?}");
     };
     assert_eq!(*status, ExecutionStatus::Completed);

@@ -1,5 +1,8 @@
 //! `/my/conversations`: create (201 new, 200 the existing active one), archive, and
 //! feedback on a message.
+//!
+//! [assumed] `/my/...` acts for the key's end user: with a workspace key (`wak_...`)
+//! there is no end user, so every `/my` route answers 403 `end_user_key_required`.
 
 use std::sync::Arc;
 
@@ -20,6 +23,7 @@ pub async fn create(
     State(state): State<Arc<AppState>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    end_user(&state)?;
     let body = prepare::body_object(body)?;
     let agent_id = body
         .get("agent_id")
@@ -43,6 +47,7 @@ pub async fn archive(
     State(state): State<Arc<AppState>>,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    end_user(&state)?;
     let Path(id) = path.map_err(|e| ApiError::bad_request(format!("conversation_id: {e}")))?;
     let info = lock(&state.conversations).archive(&id)?;
     Ok(Json(json!({"data": info})))
@@ -54,6 +59,7 @@ pub async fn feedback(
     path: Result<Path<(String, String)>, PathRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    end_user(&state)?;
     let Path((cid, mid)) = path.map_err(|e| ApiError::bad_request(format!("path: {e}")))?;
     let body = prepare::body_object(body)?;
     let value = match body.get("value").and_then(Value::as_i64) {
@@ -65,4 +71,16 @@ pub async fn feedback(
     Ok(Json(
         json!({"data": {"conversation_id": cid, "message_id": mid, "value": value}}),
     ))
+}
+
+/// 403 for a workspace key: `/my` needs an end user.
+fn end_user(state: &AppState) -> Result<(), ApiError> {
+    if state.api_key.starts_with("wak_") {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "end_user_key_required",
+            "/my routes act for an end user: use an end-user key (eak_...), not a workspace key",
+        ));
+    }
+    Ok(())
 }

@@ -73,6 +73,9 @@ pub async fn stream(
         Ok(r) => r,
         Err(response) => return *response,
     };
+    if let Some(hold) = faults.hold_head {
+        tokio::time::sleep(hold).await;
+    }
     let touches_stream = faults.touches_stream();
     let (sink, rx) = SseSink::new(faults);
     match bench_count {

@@ -1,0 +1,564 @@
+//! Conversations: what the user chats in, kept in the history store (the API cannot
+//! list them), each tied to one agent and, when the server allows, to one server
+//! conversation whose `conversation_scope` every message carries.
+//!
+//! The API keeps one active server conversation per agent, so the first message of a
+//! new chat with an agent archives the agent's previous server conversation (once its
+//! running execution ended) before creating a fresh one. A key the server refuses
+//! `/my/...` to gets local-only chats: kept here, without a scope.
+//!
+//! One user action, one idempotency key: a message is stored with its key before it
+//! is sent; **Resend** reuses the key (a `409` then means the first attempt reached the
+//! server), **Regenerate** is a new action with a new key.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use athena_api::validation::validate_message;
+use athena_api::{ApiError, AthenaClient, ExecuteRequest};
+
+use crate::executions::{EventStream, Run, events_of, new_idempotency_key};
+use crate::history::{
+    ConversationEdit, ConversationPage, ConversationRecord, History, WorkspaceRecord,
+};
+use crate::{
+    CoreError, ExecutionChange, ExecutionError, ExecutionHandle, ExecutionRequest,
+    ExecutionSnapshot, Executions, Feedback, FeedbackDelivery, Workspace,
+};
+
+/// Something the user should know about a conversation, beyond its new state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConversationNotice {
+    /// The agent's previous chat was archived on the server so this one starts fresh;
+    /// it stays readable here.
+    PreviousArchived {
+        /// The app's id of the archived conversation.
+        previous_id: String,
+    },
+    /// The server does not keep conversations for this key: this chat is kept on
+    /// this computer only, and the agent does not see its earlier messages.
+    LocalOnly {
+        /// The server's answer to `POST /my/conversations`.
+        status: u16,
+    },
+}
+
+/// Receives conversations as they change outside a command (a scope created, an
+/// archive, a notice). Implemented by the shell (Tauri events) and by tests.
+pub trait ConversationSink: Send + Sync + 'static {
+    /// `conversation` as it now is, and what to tell the user, if anything.
+    fn conversation_changed(
+        &self,
+        conversation: &ConversationRecord,
+        notice: Option<ConversationNotice>,
+    );
+}
+
+/// A conversation for the sidebar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationSummary {
+    /// The conversation.
+    pub conversation: ConversationRecord,
+    /// Whether one of its executions is streaming now.
+    pub running: bool,
+}
+
+/// A page of a conversation's messages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConversationMessages {
+    /// The conversation.
+    pub conversation: ConversationRecord,
+    /// The messages, oldest first: live ones as this run knows them, the others as
+    /// stored.
+    pub messages: Vec<ExecutionSnapshot>,
+    /// Whether older messages exist.
+    pub more_before: bool,
+    /// The cursor for the page before this one.
+    pub before: Option<i64>,
+}
+
+/// The user's conversations and the actions on them. Cheap to clone.
+#[derive(Clone)]
+pub struct Conversations {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    executions: Executions,
+    history: History,
+    workspaces: Vec<Workspace>,
+    sink: Arc<dyn ConversationSink>,
+    /// One lock per conversation around creating its server conversation, so two
+    /// quick messages never create two.
+    scope_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl std::fmt::Debug for Conversations {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Conversations")
+            .field("workspaces", &self.inner.workspaces.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Conversations {
+    /// Conversations of `workspaces`, stored in `history`, run by `executions` (which
+    /// must record to the same history).
+    pub fn new(
+        executions: Executions,
+        history: History,
+        workspaces: Vec<Workspace>,
+        sink: Arc<dyn ConversationSink>,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                executions,
+                history,
+                workspaces,
+                sink,
+                scope_locks: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// The executions behind the conversations.
+    pub fn executions(&self) -> &Executions {
+        &self.inner.executions
+    }
+
+    /// The history store.
+    pub fn history(&self) -> &History {
+        &self.inner.history
+    }
+
+    /// Every workspace, in the order given.
+    pub fn workspaces(&self) -> &[Workspace] {
+        &self.inner.workspaces
+    }
+
+    /// The workspace with this id.
+    pub fn workspace(&self, id: &str) -> Option<&Workspace> {
+        self.inner.workspaces.iter().find(|w| w.id == id)
+    }
+
+    /// Starts a new, empty conversation with an agent of a workspace. Nothing is
+    /// sent: the server conversation is created with the first message.
+    ///
+    /// # Errors
+    /// [`CoreError::UnknownWorkspace`], [`CoreError::Storage`].
+    pub async fn start(
+        &self,
+        workspace_id: &str,
+        agent_id: &str,
+    ) -> Result<ConversationRecord, CoreError> {
+        let workspace = self
+            .workspace(workspace_id)
+            .ok_or_else(|| CoreError::UnknownWorkspace(workspace_id.to_owned()))?;
+        let agent_name = workspace
+            .agents
+            .iter()
+            .find(|a| a.id == agent_id)
+            .map_or_else(|| agent_id.to_owned(), |a| a.name.clone());
+        // Stored (or its name refreshed) with its first conversation: what the history
+        // keeps of a workspace is what its conversations need.
+        self.inner
+            .history
+            .save_workspace(WorkspaceRecord {
+                id: workspace.id.clone(),
+                name: workspace.name.clone(),
+                base_url: workspace.client.config().base_url.clone(),
+            })
+            .await
+            .map_err(storage)?;
+        let now = now_ms();
+        let record = ConversationRecord {
+            id: uuid::Uuid::new_v4().to_string(),
+            workspace_id: workspace_id.to_owned(),
+            agent_id: agent_id.to_owned(),
+            agent_name,
+            title: String::new(),
+            server_conversation_id: None,
+            local_only: false,
+            archived: false,
+            created_at_ms: now,
+            last_activity_ms: now,
+        };
+        self.inner
+            .history
+            .create_conversation(record.clone())
+            .await
+            .map_err(storage)?;
+        Ok(record)
+    }
+
+    /// A page of a workspace's conversations, most recent activity first.
+    ///
+    /// # Errors
+    /// [`CoreError::Storage`].
+    pub fn list(
+        &self,
+        workspace_id: &str,
+        page: ConversationPage,
+    ) -> Result<Vec<ConversationSummary>, CoreError> {
+        let running = self.inner.executions.running_conversations();
+        let records = self
+            .inner
+            .history
+            .conversations(workspace_id, page)
+            .map_err(storage)?;
+        Ok(records
+            .into_iter()
+            .map(|conversation| ConversationSummary {
+                running: running.contains(&conversation.id),
+                conversation,
+            })
+            .collect())
+    }
+
+    /// The conversation with this id.
+    ///
+    /// # Errors
+    /// [`CoreError::UnknownConversation`], [`CoreError::Storage`].
+    pub fn conversation(&self, id: &str) -> Result<ConversationRecord, CoreError> {
+        self.inner
+            .history
+            .conversation(id)
+            .map_err(storage)?
+            .ok_or_else(|| CoreError::UnknownConversation(id.to_owned()))
+    }
+
+    /// The `limit` newest messages of a conversation older than `before` (None: the
+    /// newest), oldest first. An execution this run knows is given as it is now (the
+    /// store may lag a frame behind).
+    ///
+    /// # Errors
+    /// [`CoreError::UnknownConversation`], [`CoreError::Storage`].
+    pub fn messages(
+        &self,
+        conversation_id: &str,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<ConversationMessages, CoreError> {
+        let conversation = self.conversation(conversation_id)?;
+        let page = self
+            .inner
+            .history
+            .messages(conversation_id, before, limit)
+            .map_err(storage)?;
+        let first = page.messages.first().map(|m| m.position);
+        let messages = page
+            .messages
+            .into_iter()
+            .map(|stored| {
+                self.inner
+                    .executions
+                    .live_snapshot(&stored.snapshot.handle)
+                    .unwrap_or(stored.snapshot)
+            })
+            .collect();
+        Ok(ConversationMessages {
+            conversation,
+            messages,
+            more_before: page.more_before,
+            before: first,
+        })
+    }
+
+    /// The conversation's unsent draft ("" when none).
+    ///
+    /// # Errors
+    /// [`CoreError::Storage`].
+    pub fn draft(&self, conversation_id: &str) -> Result<String, CoreError> {
+        self.inner.history.draft(conversation_id).map_err(storage)
+    }
+
+    /// Keeps the draft as typed (queued: the UI calls it debounced, as the user types).
+    pub fn save_draft(&self, conversation_id: &str, text: String) {
+        self.inner.history.save_draft(conversation_id, text);
+    }
+
+    /// Sends a message in a conversation and returns its execution's handle once the
+    /// message is stored (before anything is sent). Everything after that, failures
+    /// included, arrives as updates.
+    ///
+    /// # Errors
+    /// [`CoreError::Validation`] (nothing stored or sent),
+    /// [`CoreError::UnknownConversation`], [`CoreError::ConversationArchived`],
+    /// [`CoreError::Storage`].
+    pub async fn send(
+        &self,
+        conversation_id: &str,
+        message: String,
+    ) -> Result<ExecutionHandle, CoreError> {
+        validate_message(&message)?;
+        let conversation = self.conversation(conversation_id)?;
+        if conversation.archived {
+            return Err(CoreError::ConversationArchived);
+        }
+        let client = self.client_of(&conversation)?;
+        let request = ExecutionRequest {
+            workspace_id: conversation.workspace_id.clone(),
+            conversation_id: conversation.id.clone(),
+            agent_id: conversation.agent_id.clone(),
+            message,
+        };
+        let run = self
+            .inner
+            .executions
+            .begin(request.clone(), new_idempotency_key(), now_ms())
+            .await?;
+        let handle = run.handle.clone();
+        self.launch(run, client, request);
+        Ok(handle)
+    }
+
+    /// Sends again, with the same idempotency key, a message that failed before any
+    /// answer. If the server already had it, the execution fails with
+    /// [`ExecutionError::AlreadyReceived`] and is never sent with a new key on its own.
+    ///
+    /// # Errors
+    /// [`CoreError::NotResendable`], [`CoreError::ConversationArchived`],
+    /// [`CoreError::UnknownExecution`], [`CoreError::Storage`].
+    pub fn resend(&self, handle: &ExecutionHandle) -> Result<(), CoreError> {
+        let snapshot = self.snapshot(handle)?;
+        let conversation = self.conversation(&snapshot.request.conversation_id)?;
+        if conversation.archived {
+            return Err(CoreError::ConversationArchived);
+        }
+        let client = self.client_of(&conversation)?;
+        let (run, request) = self.inner.executions.resend(handle)?;
+        self.launch(run, client, request);
+        Ok(())
+    }
+
+    /// Sends the message of an earlier execution again as a new message of its
+    /// conversation, with a new idempotency key (a new user action).
+    ///
+    /// # Errors
+    /// As [`Self::send`], and [`CoreError::UnknownExecution`].
+    pub async fn regenerate(&self, handle: &ExecutionHandle) -> Result<ExecutionHandle, CoreError> {
+        let snapshot = self.snapshot(handle)?;
+        self.send(&snapshot.request.conversation_id, snapshot.request.message)
+            .await
+    }
+
+    /// Gives the answer of an execution a thumbs up or down, on the server and here.
+    /// The sending is shown as `FeedbackChanged` updates: sending, then sent or
+    /// failed (and the user may try again).
+    ///
+    /// # Errors
+    /// [`CoreError::NoMessageId`] when the server gave no message id (or the chat is
+    /// local-only), [`CoreError::UnknownExecution`], [`CoreError::Storage`].
+    pub fn feedback(&self, handle: &ExecutionHandle, up: bool) -> Result<(), CoreError> {
+        let snapshot = self.snapshot(handle)?;
+        let conversation = self.conversation(&snapshot.request.conversation_id)?;
+        let (Some(message_id), Some(server_conversation)) = (
+            snapshot.message_id.clone(),
+            conversation.server_conversation_id.clone(),
+        ) else {
+            return Err(CoreError::NoMessageId);
+        };
+        let client = self.client_of(&conversation)?;
+        let executions = self.inner.executions.clone();
+        let change = move |delivery| ExecutionChange::FeedbackChanged {
+            feedback: Feedback { up, delivery },
+        };
+        executions.publish(handle, change(FeedbackDelivery::Sending))?;
+        let handle = handle.clone();
+        let value = if up {
+            athena_api::Feedback::Up
+        } else {
+            athena_api::Feedback::Down
+        };
+        tokio::spawn(async move {
+            let delivery = match client
+                .message_feedback(&server_conversation, &message_id, value)
+                .await
+            {
+                Ok(_) => FeedbackDelivery::Sent,
+                Err(err) => {
+                    tracing::warn!(error = %err, "feedback was not accepted");
+                    FeedbackDelivery::Failed
+                }
+            };
+            if let Err(err) = executions.publish(&handle, change(delivery)) {
+                tracing::warn!(error = %err, "feedback outcome not recorded");
+            }
+        });
+        Ok(())
+    }
+
+    /// The execution as this run knows it, or as stored (then brought back into this
+    /// run, so it can change).
+    fn snapshot(&self, handle: &ExecutionHandle) -> Result<ExecutionSnapshot, CoreError> {
+        if let Some(live) = self.inner.executions.live_snapshot(handle) {
+            return Ok(live);
+        }
+        let stored = self
+            .inner
+            .history
+            .message(handle)
+            .map_err(storage)?
+            .ok_or_else(|| CoreError::UnknownExecution(handle.to_string()))?;
+        self.inner
+            .executions
+            .adopt(stored.snapshot.clone(), stored.idempotency_key);
+        Ok(stored.snapshot)
+    }
+
+    fn client_of(&self, conversation: &ConversationRecord) -> Result<AthenaClient, CoreError> {
+        self.workspace(&conversation.workspace_id)
+            .map(|w| w.client.clone())
+            .ok_or_else(|| CoreError::UnknownWorkspace(conversation.workspace_id.clone()))
+    }
+
+    /// Runs a recorded execution: the conversation's scope first (created with the
+    /// first message), then the stream, with the run's own key.
+    fn launch(&self, run: Run, client: AthenaClient, request: ExecutionRequest) {
+        let this = self.clone();
+        let key = run.idempotency_key.clone();
+        self.inner.executions.launch(run, async move {
+            let scope = this.scope_for(&client, &request.conversation_id).await?;
+            let mut wire = ExecuteRequest::message(request.message);
+            wire.conversation_scope = scope;
+            let stream = client.execute_stream(&request.agent_id, &wire, Some(key))?;
+            Ok::<EventStream, ExecutionError>(events_of(stream))
+        });
+    }
+
+    /// The conversation's `conversation_scope`: the one it has, or a fresh server
+    /// conversation (after archiving the agent's other active one), or none for a
+    /// local-only chat.
+    async fn scope_for(
+        &self,
+        client: &AthenaClient,
+        conversation_id: &str,
+    ) -> Result<Option<String>, ExecutionError> {
+        let lock = self.scope_lock(conversation_id);
+        let _one_at_a_time = lock.lock().await;
+        let conversation = self
+            .conversation(conversation_id)
+            .map_err(|_| ExecutionError::Internal)?;
+        if conversation.local_only {
+            return Ok(None);
+        }
+        if let Some(scope) = &conversation.server_conversation_id {
+            return Ok(Some(scope.clone()));
+        }
+        let others = self
+            .inner
+            .history
+            .active_conversations_with(&conversation.workspace_id, &conversation.agent_id)
+            .map_err(|_| ExecutionError::Internal)?;
+        for other in others.iter().filter(|o| o.id != conversation.id) {
+            // Archiving mid-stream could cut the other chat's answer short.
+            self.inner.executions.until_idle(&other.id).await;
+            if let Some(server_id) = &other.server_conversation_id {
+                archive_on_server(client, server_id).await?;
+            }
+            self.mark_archived(other).await;
+            self.notify(
+                &conversation,
+                Some(ConversationNotice::PreviousArchived {
+                    previous_id: other.id.clone(),
+                }),
+            );
+        }
+        let created = match client.create_conversation(&conversation.agent_id).await {
+            Ok(created) => created,
+            Err(ApiError::Http { status, .. }) if refuses_conversations(status) => {
+                tracing::info!(status, "the server keeps no conversations for this key");
+                self.edit(&conversation.id, ConversationEdit::LocalOnly)
+                    .await?;
+                let updated = self.conversation(&conversation.id).unwrap_or(conversation);
+                self.notify(&updated, Some(ConversationNotice::LocalOnly { status }));
+                return Ok(None);
+            }
+            Err(err) => return Err(err.into()),
+        };
+        let mut server_id = created.data.conversation_id.clone();
+        if !created.created() {
+            // 200: an active conversation this app did not start for this chat (from
+            // another device, or a lost record). A new chat starts fresh: archive it
+            // and ask again; if the server still returns one, use it.
+            archive_on_server(client, &server_id).await?;
+            server_id = client
+                .create_conversation(&conversation.agent_id)
+                .await?
+                .data
+                .conversation_id;
+        }
+        self.edit(
+            &conversation.id,
+            ConversationEdit::ServerConversation(server_id.clone()),
+        )
+        .await?;
+        if let Ok(updated) = self.conversation(&conversation.id) {
+            self.notify(&updated, None);
+        }
+        Ok(Some(server_id))
+    }
+
+    async fn mark_archived(&self, conversation: &ConversationRecord) {
+        if self
+            .edit(&conversation.id, ConversationEdit::Archived)
+            .await
+            .is_ok()
+            && let Ok(updated) = self.conversation(&conversation.id)
+        {
+            self.notify(&updated, None);
+        }
+    }
+
+    async fn edit(&self, id: &str, edit: ConversationEdit) -> Result<(), ExecutionError> {
+        self.inner
+            .history
+            .edit_conversation(id, edit)
+            .await
+            .map_err(|err| {
+                tracing::error!(error = %err, "could not store a conversation change");
+                ExecutionError::Internal
+            })
+    }
+
+    fn notify(&self, conversation: &ConversationRecord, notice: Option<ConversationNotice>) {
+        self.inner.sink.conversation_changed(conversation, notice);
+    }
+
+    fn scope_lock(&self, conversation_id: &str) -> Arc<tokio::sync::Mutex<()>> {
+        self.inner
+            .scope_locks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(conversation_id.to_owned())
+            .or_default()
+            .clone()
+    }
+}
+
+/// Archives a server conversation; one the server no longer knows counts as archived.
+async fn archive_on_server(client: &AthenaClient, server_id: &str) -> Result<(), ExecutionError> {
+    match client.archive_conversation(server_id).await {
+        Ok(_) | Err(ApiError::Http { status: 404, .. }) => Ok(()),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Whether a status to `POST /my/conversations` means this key gets no server
+/// conversations at all (rather than a failure worth showing and retrying).
+fn refuses_conversations(status: u16) -> bool {
+    matches!(status, 403 | 404 | 405 | 501)
+}
+
+fn storage(err: crate::history::HistoryError) -> CoreError {
+    tracing::error!(error = %err, "history store");
+    CoreError::Storage(err.to_string())
+}
+
+/// Unix time in milliseconds.
+pub(crate) fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
