@@ -354,6 +354,9 @@ impl CorePath {
                     panic!("the bench execution failed: {error:?}")
                 }
                 ExecutionChange::Stopped => panic!("nobody stopped the bench execution"),
+                ExecutionChange::Resent | ExecutionChange::FeedbackChanged { .. } => {
+                    panic!("nobody resent or rated the bench execution")
+                }
                 ExecutionChange::Accepted { .. }
                 | ExecutionChange::Started { .. }
                 | ExecutionChange::PartAdded { .. }

@@ -26,7 +26,9 @@ mod window;
 pub use setup::{LaunchOptions, LinkHandlers};
 
 use std::sync::Arc;
+
 use std::time::Duration;
+use tauri::Manager;
 
 /// The app's commands as listed for the build's permission manifest. The app crate's
 /// tests check that this list and [`specta_builder`]'s commands are the same.
@@ -47,15 +49,25 @@ pub fn specta_builder_for<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         .commands(tauri_specta::collect_commands![
             commands::workspace_overview,
             commands::select_workspace,
-            commands::send_message,
+            commands::conversations::history_status,
+            commands::conversations::list_conversations,
+            commands::conversations::start_conversation,
+            commands::conversations::open_conversation,
+            commands::conversations::save_draft,
+            commands::conversations::send_message,
+            commands::conversations::resend_message,
+            commands::conversations::regenerate_message,
+            commands::conversations::give_feedback,
             commands::stop_execution,
             commands::inspect_execution,
-            commands::chat_snapshot,
             commands::execution_snapshot,
             commands::report_ready,
             commands::open_link,
         ])
-        .events(tauri_specta::collect_events![ipc::ExecutionUpdate])
+        .events(tauri_specta::collect_events![
+            ipc::ExecutionUpdate,
+            ipc::ConversationChanged
+        ])
         // Our IPC types serialize and deserialize alike: one TypeScript type each.
         .disable_serde_phases()
 }
@@ -112,10 +124,22 @@ pub fn run() {
         run_workspace: line.workspace,
         ..LaunchOptions::default()
     };
-    let result = app_builder(tauri::Builder::default(), options).run(tauri::generate_context!());
-    if let Err(err) = result {
-        tracing::error!(error = %err, "the app could not start");
-        eprintln!("Athena Desktop could not start: {err}");
-        std::process::exit(1);
-    }
+    let app =
+        match app_builder(tauri::Builder::default(), options).build(tauri::generate_context!()) {
+            Ok(app) => app,
+            Err(err) => {
+                tracing::error!(error = %err, "the app could not start");
+                eprintln!("Athena Desktop could not start: {err}");
+                std::process::exit(1);
+            }
+        };
+    app.run(|app, event| {
+        if let tauri::RunEvent::Exit = event {
+            // The process ends right after this event, without dropping the state:
+            // commit the draft typed last and the last frame of streamed text first.
+            if let Some(state) = app.try_state::<state::AppState>() {
+                tauri::async_runtime::block_on(state.conversations.history().flush());
+            }
+        }
+    });
 }

@@ -3,17 +3,24 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use athena_core::Conversations;
 use athena_core::dialogs::{Dialogs, LinkQuestion};
+use athena_core::history::{History, HistoryOpened};
 use athena_core::links::{LinkConfirmer, LinkOpener};
 use tauri::{App, Manager, Runtime};
 
 use crate::dialogs::NativeDialogs;
 use crate::folders::AppFolders;
+use crate::ipc::HistoryStatus;
 use crate::launch::RunWorkspace;
 use crate::links::SystemBrowser;
 use crate::readiness::Readiness;
+use crate::sink::TauriSink;
 use crate::state::AppState;
-use crate::{FRAME_INTERVAL, demo, logging, run_workspace, update_sink, window};
+use crate::{FRAME_INTERVAL, demo, logging, run_workspace, window};
+
+/// The history store's file in the app's data folder.
+const HISTORY_FILE: &str = "history.sqlite3";
 
 /// How the app starts.
 #[derive(Clone, Default)]
@@ -79,10 +86,25 @@ pub(crate) fn setup<R: Runtime>(
         .as_ref()
         .map(run_workspace::connect)
         .transpose()?;
+    let history_path = folders.data.join(HISTORY_FILE);
+    let (history, opened) = History::open(&history_path);
+    log_history_opening(&opened, &history_path);
+    let mut workspaces = vec![demo.workspace.clone()];
+    workspaces.extend(run);
     let runtime = tauri::async_runtime::handle().inner().clone();
-    let executions =
-        athena_core::Executions::new(update_sink(app.handle().clone()), FRAME_INTERVAL, runtime);
-    app.manage(AppState::new(demo, run, executions));
+    let sink = Arc::new(TauriSink::new(app.handle().clone()));
+    let executions = athena_core::Executions::with_history(
+        sink.clone(),
+        history.clone(),
+        FRAME_INTERVAL,
+        runtime,
+    );
+    let conversations = Conversations::new(executions, history, workspaces, sink);
+    app.manage(AppState::new(
+        demo,
+        conversations,
+        HistoryStatus::new(&opened, &history_path),
+    ));
     app.manage(Readiness::default());
     let outside = outside_services(app, options)?;
     app.manage(options.links.clone().unwrap_or_else(|| LinkHandlers {
@@ -94,6 +116,16 @@ pub(crate) fn setup<R: Runtime>(
     }
     tracing::info!("app started");
     Ok(())
+}
+
+/// Says in the log how the history opened; the page shows the same as a notice.
+fn log_history_opening(opened: &HistoryOpened, path: &std::path::Path) {
+    match opened {
+        HistoryOpened::Fresh | HistoryOpened::Existing { .. } => {
+            tracing::info!(?opened, "history opened");
+        }
+        other => tracing::error!(path = %path.display(), ?other, "history not opened as usual"),
+    }
 }
 
 /// What the app asks of the world outside: the OS's dialogs and browser, or, in a

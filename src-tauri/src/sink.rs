@@ -23,3 +23,21 @@ impl<R: Runtime> athena_core::UpdateSink for TauriSink<R> {
         }
     }
 }
+
+impl<R: Runtime> athena_core::ConversationSink for TauriSink<R> {
+    fn conversation_changed(
+        &self,
+        conversation: &athena_core::history::ConversationRecord,
+        notice: Option<athena_core::ConversationNotice>,
+    ) {
+        // `running` is the page's to track from the execution updates; the command
+        // that lists conversations gives it fresh.
+        let event = ipc::ConversationChanged {
+            conversation: ipc::ConversationSummary::new(conversation.clone(), false),
+            notice: notice.map(ipc::ConversationNotice::from),
+        };
+        if let Err(err) = event.emit(&self.app) {
+            tracing::warn!(error = %err, "could not emit a conversation change");
+        }
+    }
+}

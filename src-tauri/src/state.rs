@@ -1,53 +1,63 @@
 use std::sync::{Mutex, PoisonError};
 
-use athena_core::{Executions, Workspace};
+use athena_core::{Conversations, Executions, Workspace};
 
 use crate::demo::DemoWorkspace;
+use crate::ipc::HistoryStatus;
 
-/// What the commands share: the workspaces, which one is active, and the executions.
+/// What the commands share: the conversations (with the workspaces and executions
+/// behind them), which workspace is active, and how the history opened.
 #[derive(Debug)]
 pub(crate) struct AppState {
     /// Keeps the demo server running as long as the app.
     _demo: DemoWorkspace,
-    /// The demo workspace first, then the run's workspace when one was given.
-    workspaces: Vec<Workspace>,
     active: Mutex<String>,
-    pub(crate) executions: Executions,
+    pub(crate) conversations: Conversations,
+    pub(crate) history_status: HistoryStatus,
 }
 
 impl AppState {
-    /// The run's workspace, when given, is the active one at start.
-    pub(crate) fn new(demo: DemoWorkspace, run: Option<Workspace>, executions: Executions) -> Self {
-        let mut workspaces = vec![demo.workspace.clone()];
-        workspaces.extend(run);
-        let active = workspaces.last().map(|w| w.id.clone()).unwrap_or_default();
+    /// `conversations` holds the demo workspace first, then the run's workspace when
+    /// one was given: that one is active at start.
+    pub(crate) fn new(
+        demo: DemoWorkspace,
+        conversations: Conversations,
+        history_status: HistoryStatus,
+    ) -> Self {
+        let active = conversations
+            .workspaces()
+            .last()
+            .map(|w| w.id.clone())
+            .unwrap_or_default();
         Self {
             _demo: demo,
-            workspaces,
             active: Mutex::new(active),
-            executions,
+            conversations,
+            history_status,
         }
+    }
+
+    /// The executions of every conversation.
+    pub(crate) fn executions(&self) -> &Executions {
+        self.conversations.executions()
     }
 
     /// Every workspace the user can pick.
     pub(crate) fn workspaces(&self) -> &[Workspace] {
-        &self.workspaces
+        self.conversations.workspaces()
     }
 
-    /// The workspace new messages go to.
+    /// The workspace new conversations start in.
     pub(crate) fn active_workspace(&self) -> &Workspace {
         let active = self.active.lock().unwrap_or_else(PoisonError::into_inner);
-        self.workspace(&active).unwrap_or(&self.workspaces[0])
-    }
-
-    /// The workspace with this id.
-    pub(crate) fn workspace(&self, id: &str) -> Option<&Workspace> {
-        self.workspaces.iter().find(|w| w.id == id)
+        self.conversations
+            .workspace(&active)
+            .unwrap_or(&self.workspaces()[0])
     }
 
     /// Makes `id` the active workspace; false when there is none with that id.
     pub(crate) fn select(&self, id: &str) -> bool {
-        if self.workspace(id).is_none() {
+        if self.conversations.workspace(id).is_none() {
             return false;
         }
         *self.active.lock().unwrap_or_else(PoisonError::into_inner) = id.to_owned();

@@ -1,4 +1,4 @@
-//! Golden fixtures of the fold: numbered updates of two interleaved executions that
+//! Golden fixtures of the fold: numbered updates of interleaved executions that
 //! cover every part kind and every change, and the snapshots core's fold makes of
 //! them, written as IPC JSON to `tests/fixtures/fold/`. The UI's reducer folds the same
 //! updates in `ui/src/store/fold.fixtures.test.ts` and must reach the same snapshots,
@@ -7,8 +7,8 @@
 
 use athena_core::{
     ExecutionChange as C, ExecutionError, ExecutionHandle, ExecutionRequest, ExecutionSnapshot,
-    ExecutionStatus, ExecutionUpdate, MediaFile, MediaState, Part, StructuredSource, ToolState,
-    UsageSummary, WaitingReason,
+    ExecutionStatus, ExecutionUpdate, Feedback, FeedbackDelivery, MediaFile, MediaState, Part,
+    StructuredSource, ToolState, UsageSummary, WaitingReason,
 };
 use athena_desktop::ipc;
 
@@ -20,7 +20,7 @@ const FIXTURE: &str = concat!(
 fn request(agent: &str, message: &str) -> ExecutionRequest {
     ExecutionRequest {
         workspace_id: "demo".into(),
-        conversation_id: None,
+        conversation_id: "conversation-1".into(),
         agent_id: agent.into(),
         message: message.into(),
     }
@@ -240,14 +240,69 @@ fn changes() -> Vec<(&'static str, C)> {
                     cost_microdollars: 345,
                     latency_ms: 1200,
                 }),
+                message_id: Some("message:42".into()),
+            },
+        ),
+        (
+            "a",
+            C::FeedbackChanged {
+                feedback: Feedback {
+                    up: true,
+                    delivery: FeedbackDelivery::Sending,
+                },
+            },
+        ),
+        (
+            "a",
+            C::FeedbackChanged {
+                feedback: Feedback {
+                    up: true,
+                    delivery: FeedbackDelivery::Sent,
+                },
             },
         ),
     ]
 }
 
-/// A third execution that fails: the error path of the fold.
+/// A third execution that fails, and a fourth that fails before any answer, is
+/// resent and finishes: the error paths of the fold.
 fn failing() -> Vec<(&'static str, C)> {
     vec![
+        (
+            "d",
+            C::Accepted {
+                request: request("agent:demo-chat", "Resend me"),
+            },
+        ),
+        (
+            "d",
+            C::Failed {
+                error: ExecutionError::Timeout,
+            },
+        ),
+        ("d", C::Resent),
+        (
+            "d",
+            C::Started {
+                execution_id: "exec_d".into(),
+            },
+        ),
+        (
+            "d",
+            C::PartAdded {
+                part: Part::Text {
+                    text: "Second try".into(),
+                },
+            },
+        ),
+        (
+            "d",
+            C::Finished {
+                status: ExecutionStatus::Completed,
+                usage: None,
+                message_id: None,
+            },
+        ),
         (
             "c",
             C::Accepted {
@@ -292,6 +347,8 @@ fn fixture() -> String {
         snapshot.apply(seq, &change);
         updates.push(ipc::ExecutionUpdate::from(ExecutionUpdate {
             handle,
+            workspace_id: snapshot.request.workspace_id.clone(),
+            conversation_id: snapshot.request.conversation_id.clone(),
             seq,
             change,
         }));

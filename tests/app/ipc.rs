@@ -147,7 +147,7 @@ fn a_window_without_the_capability_may_not_call_app_commands() {
         ("workspace_overview", json!({})),
         (
             "send_message",
-            json!({ "request": { "agentId": "agent:demo-chat", "message": "hi" } }),
+            json!({ "request": { "conversationId": "c", "message": "hi" } }),
         ),
         ("open_link", json!({ "url": "https://example.com" })),
     ] {
@@ -194,5 +194,63 @@ fn open_link_asks_first_and_opens_only_on_yes() {
     assert_eq!(
         *agreeing.user.opened.lock().expect("lock"),
         ["https://example.com/b"]
+    );
+}
+
+#[test]
+fn conversations_start_list_open_and_refuse_bad_messages_through_ipc() {
+    let test = start(false);
+    let main = window(&test.app, "main");
+    assert_eq!(
+        invoke(&main, "history_status", json!({})),
+        Ok(json!({ "kind": "ready", "interrupted": 0 }))
+    );
+    let started = invoke(
+        &main,
+        "start_conversation",
+        json!({ "workspaceId": "demo", "agentId": "agent:demo-chat" }),
+    )
+    .expect("started");
+    let id = started["id"].as_str().expect("an id").to_owned();
+    assert_eq!(started["title"], "");
+    assert_eq!(started["agentName"], "Demo chat");
+
+    let listed = invoke(
+        &main,
+        "list_conversations",
+        json!({ "workspaceId": "demo", "archived": false, "after": null, "limit": 50 }),
+    )
+    .expect("listed");
+    assert_eq!(listed.as_array().map(Vec::len), Some(1));
+    assert_eq!(listed[0]["id"], id.as_str());
+
+    let opened = invoke(
+        &main,
+        "open_conversation",
+        json!({ "conversationId": id, "before": null, "limit": 50 }),
+    )
+    .expect("opened");
+    assert_eq!(opened["messages"], json!([]));
+    assert_eq!(opened["draft"], "");
+
+    let empty = invoke(
+        &main,
+        "send_message",
+        json!({ "request": { "conversationId": id, "message": "  " } }),
+    )
+    .expect_err("an empty message is refused");
+    assert_eq!(empty["code"], "validation");
+    assert_eq!(empty["field"], "message");
+
+    let unknown = invoke(
+        &main,
+        "send_message",
+        json!({ "request": { "conversationId": "nope", "message": "hi" } }),
+    )
+    .expect_err("no such conversation");
+    assert_eq!(unknown["code"], "unknownConversation");
+    assert!(
+        test.dir.join("data").join("history.sqlite3").is_file(),
+        "the history lives in the data folder"
     );
 }

@@ -12,17 +12,43 @@ export const commands = {
 	workspaceOverview: () => __TAURI_INVOKE<WorkspaceOverview>("workspace_overview"),
 	/**  Makes another workspace the active one; returns the new overview. */
 	selectWorkspace: (workspaceId: string) => typedError<WorkspaceOverview, AppError>(__TAURI_INVOKE("select_workspace", { workspaceId })),
+	/**  How the history opened at start (a notice when it was not the usual). */
+	historyStatus: () => __TAURI_INVOKE<HistoryStatus>("history_status"),
 	/**
-	 *  Sends a message to an agent of the active workspace; returns the execution handle
-	 *  at once. Everything after that arrives as `ExecutionUpdate` events.
+	 *  A page of a workspace's conversations, most recent activity first: active ones,
+	 *  or archived ones.
+	 */
+	listConversations: (workspaceId: string, archived: boolean, after: ConversationCursor | null, limit: number) => typedError<ConversationSummary[], AppError>(__TAURI_INVOKE("list_conversations", { workspaceId, archived, after, limit })),
+	/**  Starts a new, empty conversation with an agent of a workspace. */
+	startConversation: (workspaceId: string, agentId: string) => typedError<ConversationSummary, AppError>(__TAURI_INVOKE("start_conversation", { workspaceId, agentId })),
+	/**
+	 *  A conversation with its draft and a page of its messages (the newest, or those
+	 *  before `before`).
+	 */
+	openConversation: (conversationId: string, before: number | null, limit: number) => typedError<ConversationView, AppError>(__TAURI_INVOKE("open_conversation", { conversationId, before, limit })),
+	/**  Keeps a conversation's draft as typed (the page calls it debounced). */
+	saveDraft: (conversationId: string, text: string) => __TAURI_INVOKE<void>("save_draft", { conversationId, text }),
+	/**
+	 *  Sends a message in a conversation; returns the execution handle once the message
+	 *  is stored. Everything after that arrives as `ExecutionUpdate` events.
 	 */
 	sendMessage: (request: SendRequest) => typedError<string, AppError>(__TAURI_INVOKE("send_message", { request })),
+	/**
+	 *  Sends a message that failed before any answer again, with the same idempotency
+	 *  key.
+	 */
+	resendMessage: (handle: string) => typedError<null, AppError>(__TAURI_INVOKE("resend_message", { handle })),
+	/**
+	 *  Sends an earlier message again as a new one (a new idempotency key); returns the
+	 *  new execution's handle.
+	 */
+	regenerateMessage: (handle: string) => typedError<string, AppError>(__TAURI_INVOKE("regenerate_message", { handle })),
+	/**  Thumbs up (`up`) or down on an answer; the outcome arrives as updates. */
+	giveFeedback: (handle: string, up: boolean) => typedError<null, AppError>(__TAURI_INVOKE("give_feedback", { handle, up })),
 	/**  Stops a running execution. What arrived is kept; the server may still finish it. */
 	stopExecution: (handle: string) => typedError<null, AppError>(__TAURI_INVOKE("stop_execution", { handle })),
 	/**  The raw events of one execution, for the Inspect view (fetched on demand). */
 	inspectExecution: (handle: string) => typedError<InspectedEvents, AppError>(__TAURI_INVOKE("inspect_execution", { handle })),
-	/**  Every execution of this run, for a page that (re)loads. */
-	chatSnapshot: () => __TAURI_INVOKE<ChatSnapshot>("chat_snapshot"),
 	/**  One execution, for a page that missed some of its updates. */
 	executionSnapshot: (handle: string) => typedError<ExecutionSnapshot, AppError>(__TAURI_INVOKE("execution_snapshot", { handle })),
 	/**  The page has rendered its first screen. */
@@ -36,6 +62,7 @@ export const commands = {
 
 /** Events */
 export const events = {
+	conversationChanged: makeEvent<ConversationChanged, ConversationChanged>("conversation-changed"),
 	executionUpdate: makeEvent<ExecutionUpdate, ExecutionUpdate>("execution-update"),
 };
 
@@ -94,8 +121,28 @@ handle: string } |
 { code: "unknownWorkspace"; 
 /**  The id asked for. */
 workspaceId: string } | 
-/**  The execution's task stopped unexpectedly; the app keeps running. */
+/**  No conversation has this id. */
+{ code: "unknownConversation"; 
+/**  The id asked for. */
+conversationId: string } | 
+/**  The conversation is archived: it can be read, not continued. */
+{ code: "conversationArchived" } | 
+/**  Only a message that failed before any answer is sent again as it is. */
+{ code: "notResendable" } | 
+/**  The answer has no server message id, so it cannot get feedback. */
+{ code: "noMessageId" } | 
+/**  The local history could not be read or written; the log has the details. */
+{ code: "storage" } | 
+/**
+ *  The app stopped following the execution before it ended (closed, crashed, or
+ *  a bug); what had arrived is kept.
+ */
 { code: "interrupted" } | 
+/**
+ *  The server already received this message (an earlier attempt with the same
+ *  key reached it); its answer cannot be fetched.
+ */
+{ code: "alreadyReceived" } | 
 /**  A link was not opened: its kind of address is never opened. */
 { code: "linkRefused"; 
 /**  Why: `notAUrl`, `schemeNotAllowed`, `hasCredentials` or `noHost`. */
@@ -107,10 +154,75 @@ scheme: string | null } |
 /**  Something in the app went wrong; the log has the details. */
 { code: "internal" };
 
-/**  Every execution of this run, in the order sent. */
-export type ChatSnapshot = {
-	/**  The executions. */
-	executions: ExecutionSnapshot[],
+/**
+ *  A conversation changed outside a command: its scope was created, it was archived,
+ *  or the user should be told something about it.
+ */
+export type ConversationChanged = {
+	/**  The conversation as it now is. */
+	conversation: ConversationSummary,
+	/**  What to tell the user, if anything. */
+	notice: ConversationNotice | null,
+};
+
+/**  Where a page of the conversation list ends, to ask for the next one. */
+export type ConversationCursor = {
+	/**  The last row's activity, in Unix milliseconds. */
+	lastActivityMs: number | null,
+	/**  The last row's id. */
+	id: string,
+};
+
+/**  Something to tell the user about a conversation. */
+export type ConversationNotice = 
+/**  The agent's previous chat was archived on the server so this one starts fresh. */
+{ kind: "previousArchived"; 
+/**  The archived conversation. */
+previousId: string } | 
+/**
+ *  The server keeps no conversations for this key: this chat stays on this
+ *  computer, and the agent does not see its earlier messages.
+ */
+{ kind: "localOnly"; 
+/**  The server's answer. */
+status: number };
+
+/**  A conversation, as the sidebar and the chat header show it. */
+export type ConversationSummary = {
+	/**  The app's id for it. */
+	id: string,
+	/**  The workspace it belongs to. */
+	workspaceId: string,
+	/**  The agent it talks to. */
+	agentId: string,
+	/**  The agent's name. */
+	agentName: string,
+	/**  From its first message; empty until then. */
+	title: string,
+	/**  Archived: readable, not continued. */
+	archived: boolean,
+	/**  The server keeps no conversations for this key: kept on this computer only. */
+	localOnly: boolean,
+	/**  When it was started, in Unix milliseconds. */
+	createdAtMs: number | null,
+	/**  Its last message, in Unix milliseconds. */
+	lastActivityMs: number | null,
+	/**  Whether one of its executions is streaming now. */
+	running: boolean,
+};
+
+/**  A page of a conversation: the conversation, its draft and its messages. */
+export type ConversationView = {
+	/**  The conversation. */
+	conversation: ConversationSummary,
+	/**  Its unsent draft. */
+	draft: string,
+	/**  Its messages, oldest first: each an execution. */
+	messages: ExecutionSnapshot[],
+	/**  Whether older messages exist. */
+	moreBefore: boolean,
+	/**  Pass back to get the page before this one. */
+	before: number | null,
 };
 
 /**  What changed. */
@@ -144,20 +256,31 @@ part: Part } |
 /**  How it finished. */
 status: ExecutionStatus; 
 /**  Usage and cost. */
-usage: Usage | null } | 
+usage: Usage | null; 
+/**  The server's id of the answer message (feedback needs it). */
+messageId: string | null } | 
 /**  Ended without an answer. */
 { type: "failed"; 
 /**  What happened. */
 error: AppError } | 
 /**  The user stopped it; the server may still finish and charge for it. */
-{ type: "stopped" };
+{ type: "stopped" } | 
+/**
+ *  Sent again with the same idempotency key after failing before any answer:
+ *  running again, the error cleared.
+ */
+{ type: "resent" } | 
+/**  The user's feedback on the answer, or its sending, changed. */
+{ type: "feedbackChanged"; 
+/**  The feedback as it now stands. */
+feedback: Feedback };
 
 /**  What the user asked: where, to whom, and what. */
 export type ExecutionRequest = {
 	/**  The workspace it went to. */
 	workspaceId: string,
-	/**  The conversation it belongs to, once conversations exist. */
-	conversationId: string | null,
+	/**  The conversation it belongs to. */
+	conversationId: string,
 	/**  The agent. */
 	agentId: string,
 	/**  The message. */
@@ -182,6 +305,10 @@ export type ExecutionSnapshot = {
 	usage: Usage | null,
 	/**  What went wrong, if it failed. */
 	error: AppError | null,
+	/**  The server's id of the answer message, once known (feedback needs it). */
+	messageId: string | null,
+	/**  The user's feedback on the answer. */
+	feedback: Feedback | null,
 };
 
 /**  Where an execution stands. */
@@ -205,11 +332,62 @@ export type ExecutionStatus =
 export type ExecutionUpdate = {
 	/**  The execution's local handle. */
 	handle: string,
+	/**  The app's id of its workspace. */
+	workspaceId: string,
+	/**  The app's id of its conversation. */
+	conversationId: string,
 	/**  1 for `accepted`, then one more per update of this execution. */
 	seq: number,
 	/**  What changed. */
 	change: ExecutionChange,
 };
+
+/**  The user's thumbs up or down on an answer. */
+export type Feedback = {
+	/**  Thumbs up (`true`) or down (`false`). */
+	up: boolean,
+	/**  Whether the server has it. */
+	delivery: FeedbackDelivery,
+};
+
+/**  Where the sending of feedback stands. */
+export type FeedbackDelivery = 
+/**  Being sent. */
+"sending" | 
+/**  The server has it. */
+"sent" | 
+/**  Could not be sent; can be tried again. */
+"failed";
+
+/**  How the history opened at start, for a notice when it is not the usual. */
+export type HistoryStatus = 
+/**  Opened (or created) normally. */
+{ kind: "ready"; 
+/**  Messages the last run left streaming, now marked interrupted. */
+interrupted: number } | 
+/**  The history file could not be read: moved aside, a fresh one started. */
+{ kind: "movedAside"; 
+/**  The history file. */
+path: string; 
+/**  Where the unreadable file now is. */
+movedTo: string; 
+/**  What was wrong. */
+reason: string } | 
+/**
+ *  The history was written by a newer version of the app: left untouched; this
+ *  run keeps nothing.
+ */
+{ kind: "newerSchema"; 
+/**  The history file. */
+path: string; 
+/**  Its schema version. */
+found: number; 
+/**  The newest this app knows. */
+known: number } | 
+/**  No history file could be created; this run keeps nothing. */
+{ kind: "unavailable"; 
+/**  Why. */
+reason: string };
 
 /**  One raw event. */
 export type InspectedEvent = {
@@ -353,8 +531,8 @@ problem: string | null };
 
 /**  A message to send, as the composer gives it. */
 export type SendRequest = {
-	/**  The agent of the active workspace. */
-	agentId: string,
+	/**  The conversation it goes to (its agent receives it). */
+	conversationId: string,
 	/**  The message as typed. */
 	message: string,
 };

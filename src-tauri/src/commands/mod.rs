@@ -1,13 +1,13 @@
 //! Thin commands: parse, call core, map the error.
 
+pub(crate) mod conversations;
+
 use tauri::State;
 
 use athena_core::links::LinkOutcome;
 
 use crate::LinkHandlers;
-use crate::ipc::{
-    AppError, ChatSnapshot, ExecutionSnapshot, InspectedEvents, SendRequest, WorkspaceOverview,
-};
+use crate::ipc::{AppError, ExecutionSnapshot, InspectedEvents, WorkspaceOverview};
 use crate::readiness::{READY_LINE, Readiness};
 use crate::state::AppState;
 
@@ -36,30 +36,11 @@ pub fn select_workspace(
     ))
 }
 
-/// Sends a message to an agent of the active workspace; returns the execution handle
-/// at once. Everything after that arrives as `ExecutionUpdate` events.
-#[tauri::command]
-#[specta::specta]
-pub async fn send_message(
-    state: State<'_, AppState>,
-    request: SendRequest,
-) -> Result<String, AppError> {
-    let handle = state.executions.send(
-        state.active_workspace(),
-        athena_core::ExecutionRequest {
-            agent_id: request.agent_id,
-            message: request.message,
-            ..athena_core::ExecutionRequest::default()
-        },
-    )?;
-    Ok(handle.to_string())
-}
-
 /// Stops a running execution. What arrived is kept; the server may still finish it.
 #[tauri::command]
 #[specta::specta]
 pub async fn stop_execution(state: State<'_, AppState>, handle: String) -> Result<(), AppError> {
-    state.executions.stop(&handle.into())?;
+    state.executions().stop(&handle.into())?;
     Ok(())
 }
 
@@ -70,22 +51,7 @@ pub async fn inspect_execution(
     state: State<'_, AppState>,
     handle: String,
 ) -> Result<InspectedEvents, AppError> {
-    Ok(state.executions.inspect(&handle.into())?.into())
-}
-
-/// Every execution of this run, for a page that (re)loads.
-// Off the main thread: it takes locks an execution may hold while it delivers.
-#[tauri::command(async)]
-#[specta::specta]
-pub fn chat_snapshot(state: State<'_, AppState>) -> ChatSnapshot {
-    ChatSnapshot {
-        executions: state
-            .executions
-            .snapshots()
-            .into_iter()
-            .map(ExecutionSnapshot::from)
-            .collect(),
-    }
+    Ok(state.executions().inspect(&handle.into())?.into())
 }
 
 /// One execution, for a page that missed some of its updates.
@@ -96,7 +62,7 @@ pub fn execution_snapshot(
     state: State<'_, AppState>,
     handle: String,
 ) -> Result<ExecutionSnapshot, AppError> {
-    let snapshot = state.executions.snapshot(&handle.into())?;
+    let snapshot = state.executions().snapshot(&handle.into())?;
     Ok(ExecutionSnapshot::from(snapshot))
 }
 

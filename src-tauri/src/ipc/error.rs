@@ -59,8 +59,26 @@ pub enum AppError {
         /// The id asked for.
         workspace_id: String,
     },
-    /// The execution's task stopped unexpectedly; the app keeps running.
+    /// No conversation has this id.
+    #[serde(rename_all = "camelCase")]
+    UnknownConversation {
+        /// The id asked for.
+        conversation_id: String,
+    },
+    /// The conversation is archived: it can be read, not continued.
+    ConversationArchived,
+    /// Only a message that failed before any answer is sent again as it is.
+    NotResendable,
+    /// The answer has no server message id, so it cannot get feedback.
+    NoMessageId,
+    /// The local history could not be read or written; the log has the details.
+    Storage,
+    /// The app stopped following the execution before it ended (closed, crashed, or
+    /// a bug); what had arrived is kept.
     Interrupted,
+    /// The server already received this message (an earlier attempt with the same
+    /// key reached it); its answer cannot be fetched.
+    AlreadyReceived,
     /// A link was not opened: its kind of address is never opened.
     #[serde(rename_all = "camelCase")]
     LinkRefused {
@@ -137,6 +155,17 @@ impl From<athena_core::CoreError> for AppError {
         match err {
             athena_core::CoreError::Validation(v) => v.into(),
             athena_core::CoreError::UnknownExecution(handle) => Self::UnknownExecution { handle },
+            athena_core::CoreError::UnknownWorkspace(workspace_id) => {
+                Self::UnknownWorkspace { workspace_id }
+            }
+            athena_core::CoreError::UnknownConversation(conversation_id) => {
+                Self::UnknownConversation { conversation_id }
+            }
+            athena_core::CoreError::ConversationArchived => Self::ConversationArchived,
+            athena_core::CoreError::NotResendable => Self::NotResendable,
+            athena_core::CoreError::NoMessageId => Self::NoMessageId,
+            // The details went to the log where the error was made.
+            athena_core::CoreError::Storage(_) => Self::Storage,
         }
     }
 }
@@ -166,6 +195,7 @@ impl From<athena_core::ExecutionError> for AppError {
                 server_message,
             },
             E::Interrupted => Self::Interrupted,
+            E::AlreadyReceived => Self::AlreadyReceived,
             E::Internal => Self::Internal,
         }
     }

@@ -9,6 +9,10 @@ use super::{AppError, Part, number};
 pub struct ExecutionUpdate {
     /// The execution's local handle.
     pub handle: String,
+    /// The app's id of its workspace.
+    pub workspace_id: String,
+    /// The app's id of its conversation.
+    pub conversation_id: String,
     /// 1 for `accepted`, then one more per update of this execution.
     pub seq: u32,
     /// What changed.
@@ -50,11 +54,14 @@ pub enum ExecutionChange {
         part: Part,
     },
     /// The stream ended with `final`.
+    #[serde(rename_all = "camelCase")]
     Finished {
         /// How it finished.
         status: ExecutionStatus,
         /// Usage and cost.
         usage: Option<Usage>,
+        /// The server's id of the answer message (feedback needs it).
+        message_id: Option<String>,
     },
     /// Ended without an answer.
     Failed {
@@ -63,6 +70,50 @@ pub enum ExecutionChange {
     },
     /// The user stopped it; the server may still finish and charge for it.
     Stopped,
+    /// Sent again with the same idempotency key after failing before any answer:
+    /// running again, the error cleared.
+    Resent,
+    /// The user's feedback on the answer, or its sending, changed.
+    FeedbackChanged {
+        /// The feedback as it now stands.
+        feedback: Feedback,
+    },
+}
+
+/// The user's thumbs up or down on an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Feedback {
+    /// Thumbs up (`true`) or down (`false`).
+    pub up: bool,
+    /// Whether the server has it.
+    pub delivery: FeedbackDelivery,
+}
+
+/// Where the sending of feedback stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum FeedbackDelivery {
+    /// Being sent.
+    Sending,
+    /// The server has it.
+    Sent,
+    /// Could not be sent; can be tried again.
+    Failed,
+}
+
+impl From<athena_core::Feedback> for Feedback {
+    fn from(feedback: athena_core::Feedback) -> Self {
+        use athena_core::FeedbackDelivery as D;
+        Self {
+            up: feedback.up,
+            delivery: match feedback.delivery {
+                D::Sending => FeedbackDelivery::Sending,
+                D::Sent => FeedbackDelivery::Sent,
+                D::Failed => FeedbackDelivery::Failed,
+            },
+        }
+    }
 }
 
 /// What the user asked: where, to whom, and what.
@@ -71,8 +122,8 @@ pub enum ExecutionChange {
 pub struct ExecutionRequest {
     /// The workspace it went to.
     pub workspace_id: String,
-    /// The conversation it belongs to, once conversations exist.
-    pub conversation_id: Option<String>,
+    /// The conversation it belongs to.
+    pub conversation_id: String,
     /// The agent.
     pub agent_id: String,
     /// The message.
@@ -83,8 +134,8 @@ pub struct ExecutionRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct SendRequest {
-    /// The agent of the active workspace.
-    pub agent_id: String,
+    /// The conversation it goes to (its agent receives it).
+    pub conversation_id: String,
     /// The message as typed.
     pub message: String,
 }
@@ -169,14 +220,10 @@ pub struct ExecutionSnapshot {
     pub usage: Option<Usage>,
     /// What went wrong, if it failed.
     pub error: Option<AppError>,
-}
-
-/// Every execution of this run, in the order sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct ChatSnapshot {
-    /// The executions.
-    pub executions: Vec<ExecutionSnapshot>,
+    /// The server's id of the answer message, once known (feedback needs it).
+    pub message_id: Option<String>,
+    /// The user's feedback on the answer.
+    pub feedback: Option<Feedback>,
 }
 
 impl From<athena_core::ExecutionStatus> for ExecutionStatus {
@@ -231,14 +278,23 @@ impl From<athena_core::ExecutionChange> for ExecutionChange {
                 index,
                 part: part.into(),
             },
-            C::Finished { status, usage } => Self::Finished {
+            C::Finished {
+                status,
+                usage,
+                message_id,
+            } => Self::Finished {
                 status: status.into(),
                 usage: usage.map(Usage::from),
+                message_id,
             },
             C::Failed { error } => Self::Failed {
                 error: error.into(),
             },
             C::Stopped => Self::Stopped,
+            C::Resent => Self::Resent,
+            C::FeedbackChanged { feedback } => Self::FeedbackChanged {
+                feedback: feedback.into(),
+            },
         }
     }
 }
@@ -265,6 +321,8 @@ impl From<athena_core::ExecutionUpdate> for ExecutionUpdate {
     fn from(update: athena_core::ExecutionUpdate) -> Self {
         Self {
             handle: update.handle.to_string(),
+            workspace_id: update.workspace_id,
+            conversation_id: update.conversation_id,
             seq: number(update.seq),
             change: update.change.into(),
         }
@@ -282,6 +340,8 @@ impl From<athena_core::ExecutionSnapshot> for ExecutionSnapshot {
             status: snapshot.status.into(),
             usage: snapshot.usage.map(Usage::from),
             error: snapshot.error.map(AppError::from),
+            message_id: snapshot.message_id,
+            feedback: snapshot.feedback.map(Feedback::from),
         }
     }
 }

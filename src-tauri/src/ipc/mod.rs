@@ -1,15 +1,20 @@
 //! What crosses IPC, defined for the UI (camelCase, no 64-bit integers), converted
 //! from core's types. Never the wire types of athena-api.
 
+mod conversation;
 mod error;
 mod execution;
 mod parts;
 mod workspace;
 
+pub use conversation::{
+    ConversationChanged, ConversationCursor, ConversationNotice, ConversationSummary,
+    ConversationView, HistoryStatus,
+};
 pub use error::{AppError, LinkRefusalReason, ValidationRule};
 pub use execution::{
-    ChatSnapshot, ExecutionChange, ExecutionRequest, ExecutionSnapshot, ExecutionStatus,
-    ExecutionUpdate, InspectedEvent, InspectedEvents, SendRequest, Usage,
+    ExecutionChange, ExecutionRequest, ExecutionSnapshot, ExecutionStatus, ExecutionUpdate,
+    Feedback, FeedbackDelivery, InspectedEvent, InspectedEvents, SendRequest, Usage,
 };
 pub use parts::{MediaFile, MediaState, Part, StructuredSource, ToolState, WaitingReason};
 pub use workspace::{AgentSummary, WorkspaceChoice, WorkspaceOverview};
