@@ -16,6 +16,12 @@ const examples: Record<AppError["code"], AppError> = {
   linkRefused: { code: "linkRefused", reason: "schemeNotAllowed", scheme: "file" },
   browserUnavailable: { code: "browserUnavailable" },
   internal: { code: "internal" },
+  unknownConversation: { code: "unknownConversation", conversationId: "c1" },
+  conversationArchived: { code: "conversationArchived" },
+  notResendable: { code: "notResendable" },
+  noMessageId: { code: "noMessageId" },
+  storage: { code: "storage" },
+  alreadyReceived: { code: "alreadyReceived" },
 };
 
 describe("describeError", () => {
@@ -26,6 +32,10 @@ describe("describeError", () => {
       expect(s.length).toBeGreaterThan(20);
       expect(s).not.toMatch(/undefined|null|\[object|Error:|at \w+ \(/);
     }
+  });
+
+  it("says an already received message's answer can't be fetched", () => {
+    expect(describeError(examples.alreadyReceived)).toBe("Already received by the server — its answer can't be fetched.");
   });
 
   it("uses the agreed words", () => {

@@ -112,13 +112,25 @@ export function describeError(error: AppError): string {
     case "unknownWorkspace":
       return "That workspace is no longer available. Pick another one, or restart the app.";
     case "interrupted":
-      return "This answer was interrupted by a problem inside Athena Desktop; the rest of the app keeps working. Send the message again to retry.";
+      return "This answer was interrupted: Athena Desktop stopped following it (the app closed, crashed, or hit a problem). What had arrived is kept.";
     case "linkRefused":
       return describeLinkRefusal(error.reason, error.scheme);
     case "browserUnavailable":
       return "Couldn't open your web browser. Copy the address and open it yourself.";
     case "internal":
       return "Something went wrong inside Athena Desktop. Try again; if it keeps happening, restart the app.";
+    case "unknownConversation":
+      return "This chat is no longer in the app's history, so it can't be opened or continued. Start a new chat.";
+    case "conversationArchived":
+      return "This chat is archived: it can be read, not continued. Continue in a new chat to write to this agent.";
+    case "notResendable":
+      return "This message can't be sent again as it was: only a message that failed before any answer can. Regenerate sends it as a new message.";
+    case "noMessageId":
+      return "The server gave this answer no id, so it can't take feedback.";
+    case "storage":
+      return "Couldn't read or write the chat history on this computer. Try again; if it keeps happening, restart the app.";
+    case "alreadyReceived":
+      return "Already received by the server — its answer can't be fetched.";
   }
 }
 
@@ -149,4 +161,6 @@ export const LOAD_WORKSPACE_FAILED =
   "Couldn't load the workspace and its agents. Check the workspace settings, then restart the app.";
 export const LOAD_CHAT_FAILED =
   "Couldn't load the earlier messages. New messages still work; restart the app to see the earlier ones.";
+export const LOAD_CONVERSATIONS_FAILED = "Couldn't load your chats.";
+export const OPEN_CONVERSATION_FAILED = "Couldn't open this chat.";
 export const NO_AGENTS = "This workspace has no agents yet. Add one on the server, then restart the app.";

@@ -47,3 +47,16 @@ describe("formatters", () => {
     ).toBe("1,234 tokens (1,000 in · 234 out) · $0.0042 · 2.34 s");
   });
 });
+
+describe("formatRelativeTime", () => {
+  const now = new Date(2026, 0, 15, 12, 0, 0).getTime();
+  it("says minutes, hours, yesterday, then a date", async () => {
+    const { formatRelativeTime } = await import("./format");
+    expect(formatRelativeTime(now - 20_000, now)).toBe("just now");
+    expect(formatRelativeTime(now - 2 * 60_000, now)).toBe("2 min ago");
+    expect(formatRelativeTime(now - 3 * 3_600_000, now)).toBe("3 h ago");
+    expect(formatRelativeTime(new Date(2026, 0, 14, 9, 0).getTime(), now)).toBe("yesterday");
+    expect(formatRelativeTime(new Date(2026, 0, 3, 9, 0).getTime(), now)).toBe("Jan 3");
+    expect(formatRelativeTime(new Date(2025, 2, 4, 9, 0).getTime(), now)).toBe("Mar 4, 2025");
+  });
+});

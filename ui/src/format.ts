@@ -2,6 +2,7 @@
 // figures read the same on every machine.
 
 import type { Usage } from "./bindings";
+import { messages } from "./messages";
 
 const LOCALE = "en-US";
 
@@ -51,4 +52,25 @@ export function formatElapsed(ms: number): string {
   if (total < 60) return `${total} s`;
   const rest = total % 60;
   return rest === 0 ? `${formatCount(Math.floor(total / 60))} min` : `${formatCount(Math.floor(total / 60))} min ${rest} s`;
+}
+
+/**
+ * When something last happened, relative to `nowMs`: "just now", "2 min ago", "3 h ago",
+ * "yesterday", then a date ("Mar 4", with the year when it is not this year's).
+ */
+export function formatRelativeTime(ms: number, nowMs: number, words = messages.time): string {
+  const elapsed = Math.max(0, nowMs - ms);
+  const minutes = Math.floor(elapsed / 60_000);
+  if (minutes < 1) return words.justNow;
+  if (minutes < 60) return words.minutes(minutes);
+  const then = new Date(ms);
+  const now = new Date(nowMs);
+  const sameDay = then.toDateString() === now.toDateString();
+  if (sameDay || elapsed < 6 * 3_600_000) return words.hours(Math.floor(minutes / 60));
+  const yesterday = new Date(nowMs);
+  yesterday.setDate(yesterday.getDate() - 1);
+  if (then.toDateString() === yesterday.toDateString()) return words.yesterday;
+  const options: Intl.DateTimeFormatOptions =
+    then.getFullYear() === now.getFullYear() ? { month: "short", day: "numeric" } : { month: "short", day: "numeric", year: "numeric" };
+  return then.toLocaleDateString(LOCALE, options);
 }

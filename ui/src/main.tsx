@@ -5,7 +5,7 @@ import { App } from "./components/App";
 import { createChatStore, everyFrame } from "./store/sync";
 import "./styles.css";
 
-const chat = createChatStore(commands, events, everyFrame());
+const chat = createChatStore(commands, events, { schedule: everyFrame() });
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

@@ -29,8 +29,23 @@ export const messages = {
     stopping: "Stopping…",
     /** Said after the error sentence of an `executionFailed`. */
     refunded: "The credits for this run were refunded.",
-    tryAgain: "Try again",
-    tryingAgain: "Trying again…",
+    /** Sends a message that failed before any answer again, as the same message. */
+    resend: "Resend",
+    resending: "Resending…",
+    resendLabel: "Send this message again",
+    /** Sends the message again as a new message, for a new answer. */
+    regenerate: "Regenerate",
+    regenerating: "Regenerating…",
+    regenerateLabel: "Send this message again for a new answer",
+    /** The help under an `alreadyReceived` error. */
+    alreadyReceivedHelp: "Regenerate sends it again as a new message (it may be charged again).",
+    /** A partial answer the app stopped following (closed, crashed). */
+    interrupted: "Interrupted — the app closed before this answer finished. What had arrived is kept.",
+    /** Thumbs up / down on an answer. */
+    feedbackUp: "Good answer",
+    feedbackDown: "Bad answer",
+    feedbackFailed: "Feedback wasn't sent.",
+    feedbackRetry: "Try again",
     /** The message actions of a finished answer. */
     copy: "Copy",
     copyLabel: "Copy the answer as Markdown",
@@ -40,6 +55,64 @@ export const messages = {
     inspectLabel: "Inspect the raw events of this answer",
     /** The streaming indicator's name (it is hidden from screen readers: the announcer speaks). */
     answering: (agent: string) => `${agent} is answering`,
+  },
+
+  /** The conversation list on the left (`components/ConversationList`). */
+  sidebar: {
+    label: "Chats",
+    newChat: "New chat",
+    newChatLabel: "Start a new chat",
+    /** A conversation without a title yet (no message sent). */
+    untitled: "New chat",
+    /** The running indicator's accessible name. */
+    answering: "answering",
+    archived: "Archived",
+    noChats: "No chats yet.",
+    noArchived: "No archived chats.",
+    loading: "Loading…",
+    more: "More",
+    retry: "Try again",
+  },
+
+  /** The open conversation: its header, notices, and what replaces the composer. */
+  conversation: {
+    agent: "Agent",
+    /** The header of a chat whose agent is fixed. */
+    with: (agent: string) => `with ${agent}`,
+    loading: "Loading the chat…",
+    earlier: "Show earlier messages",
+    loadingEarlier: "Loading earlier messages…",
+    emptyTitle: "New chat",
+    emptyBody: (agent: string | null) =>
+      agent ? `Write your first message to ${agent} below.` : "Pick an agent above and write your first message below.",
+    archived: "This chat is archived: it can be read, not continued.",
+    continueNew: "Continue in a new chat",
+    previousArchived: (agent: string) =>
+      `Your previous chat with ${agent} was archived on the server, so this one starts fresh. It's under Archived.`,
+    localOnly: (agent: string, status: number | null) =>
+      status === null
+        ? `Kept on this computer only: the server doesn't keep conversations for this key, so ${agent} won't remember earlier messages.`
+        : `Kept on this computer only: the server doesn't keep conversations for this key (${status}), so ${agent} won't remember earlier messages.`,
+    placeholder: (agent: string | null) => (agent ? `Message ${agent}…` : "Write a message…"),
+  },
+
+  /** The banner about the chat history at start (`components/HistoryBanner`). */
+  history: {
+    movedAside: (movedTo: string) =>
+      `Your chat history couldn't be read. It was moved to ${movedTo} and a new history was started.`,
+    newerSchema: (found: number, known: number) =>
+      `Your chat history was made by a newer version of Athena Desktop (schema ${found}; this version knows ${known}). It was left untouched; chats in this session won't be saved. Update the app to see them.`,
+    unavailable: (reason: string) => `Chat history is unavailable (${reason}); chats in this session won't be saved.`,
+    dismiss: "Dismiss",
+    dismissLabel: "Dismiss this notice",
+  },
+
+  /** Relative times in the conversation list. */
+  time: {
+    justNow: "just now",
+    minutes: (n: number) => `${n} min ago`,
+    hours: (n: number) => `${n} h ago`,
+    yesterday: "yesterday",
   },
 
   /** The one polite live region of the chat (`components/ChatAnnouncer`). */

@@ -1,8 +1,16 @@
-import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { AppError, ExecutionUpdate, WorkspaceOverview } from "../bindings";
+import type {
+  AppError,
+  ConversationChanged,
+  ConversationSummary,
+  ExecutionSnapshot,
+  ExecutionUpdate,
+  HistoryStatus,
+  WorkspaceOverview,
+} from "../bindings";
 import type { Result } from "../result";
-import { accepted, addText, append, snapshot, update } from "../testFixtures";
+import { accepted, addText, append, conversation, snapshot, update } from "../testFixtures";
 import { createChatStore, type SyncCommands } from "../store/sync";
 import { App, type AppApi } from "./App";
 
@@ -14,166 +22,380 @@ const overview: WorkspaceOverview = {
     { id: "writer", name: "Writer", description: "Drafts and edits prose.", requiresUserMessage: true },
     { id: "coder", name: "Coder", description: "Writes and reviews code.", requiresUserMessage: true },
   ],
-  workspaces: [{ id: "demo", name: "Demo workspace", isDemo: true }],
-};
-
-const runWorkspace: WorkspaceOverview = {
-  workspaceId: "http://127.0.0.1:9#workspace:e2e",
-  workspaceName: "E2E",
-  isDemo: false,
-  agents: [{ id: "agent:x", name: "X", description: "The run's agent.", requiresUserMessage: true }],
   workspaces: [
     { id: "demo", name: "Demo workspace", isDemo: true },
-    { id: "http://127.0.0.1:9#workspace:e2e", name: "E2E", isDemo: false },
+    { id: "other", name: "Other", isDemo: false },
   ],
 };
 
-function setup(over: Partial<WorkspaceOverview> = {}) {
+const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
+
+type Seed = {
+  conversations?: ConversationSummary[];
+  messages?: Record<string, ExecutionSnapshot[]>;
+  drafts?: Record<string, string>;
+  history?: HistoryStatus;
+};
+
+/** A fake backend holding conversations, their messages and drafts in memory. */
+function setup(seed: Seed = {}) {
   let emit: (u: ExecutionUpdate) => void = () => undefined;
-  const sendMessage = vi.fn<SyncCommands["sendMessage"]>(async (request) => {
-    emit(accepted("h-new", request.message, request.agentId));
-    return { status: "ok", data: "h-new" } as Result<string, AppError>;
-  });
-  const stopExecution = vi.fn<SyncCommands["stopExecution"]>(async () => ({ status: "ok", data: null }));
-  const inspectExecution = vi.fn<SyncCommands["inspectExecution"]>(async () => ({
-    status: "ok",
-    data: { events: [{ number: 1, atMs: 3, eventType: "start", json: '{\n  "type": "start"\n}' }], cut: 0 },
-  }));
-  const commands: SyncCommands = {
-    chatSnapshot: async () => ({
-      executions: [snapshot("h-old", { seq: 4, message: "Earlier question", text: "Earlier answer", status: "completed" })],
+  let emitChanged: (c: ConversationChanged) => void = () => undefined;
+  const conversations = new Map((seed.conversations ?? []).map((c) => [c.id, c]));
+  const messages = new Map(Object.entries(seed.messages ?? {}));
+  let started = 0;
+  let sent = 0;
+
+  const commands = {
+    executionSnapshot: vi.fn<SyncCommands["executionSnapshot"]>(async (handle) => ({
+      status: "error",
+      error: { code: "unknownExecution", handle },
+    })),
+    listConversations: vi.fn<SyncCommands["listConversations"]>(async (workspaceId, archived) => ({
+      status: "ok",
+      data: [...conversations.values()]
+        .filter((c) => c.workspaceId === workspaceId && c.archived === archived)
+        .sort((a, b) => (b.lastActivityMs ?? 0) - (a.lastActivityMs ?? 0)),
+    })),
+    startConversation: vi.fn<SyncCommands["startConversation"]>(async (workspaceId, agentId) => {
+      const c = conversation(`new-${++started}`, {
+        workspaceId,
+        agentId,
+        agentName: overview.agents.find((a) => a.id === agentId)?.name ?? agentId,
+        title: "",
+        lastActivityMs: NOW,
+      });
+      conversations.set(c.id, c);
+      return { status: "ok", data: c };
     }),
-    executionSnapshot: async (handle) => ({ status: "error", error: { code: "unknownExecution", handle } }),
-    sendMessage,
-    stopExecution,
-    inspectExecution,
-  };
-  const chat = createChatStore(commands, {
-    executionUpdate: {
-      listen: async (cb) => {
-        emit = (u) => cb({ payload: u });
-        return () => undefined;
+    openConversation: vi.fn<SyncCommands["openConversation"]>(async (id) => {
+      const c = conversations.get(id);
+      if (!c) return { status: "error", error: { code: "unknownConversation", conversationId: id } };
+      return {
+        status: "ok",
+        data: { conversation: c, draft: seed.drafts?.[id] ?? "", messages: messages.get(id) ?? [], moreBefore: false, before: null },
+      };
+    }),
+    saveDraft: vi.fn<SyncCommands["saveDraft"]>(async () => null),
+    sendMessage: vi.fn<SyncCommands["sendMessage"]>(async (request) => {
+      const handle = `h-new-${++sent}`;
+      const c = conversations.get(request.conversationId);
+      emit(accepted(handle, request.message, c?.agentId ?? "?", request.conversationId));
+      return { status: "ok", data: handle } as Result<string, AppError>;
+    }),
+    resendMessage: vi.fn<SyncCommands["resendMessage"]>(async () => ({ status: "ok", data: null })),
+    regenerateMessage: vi.fn<SyncCommands["regenerateMessage"]>(async () => ({ status: "ok", data: "h-regen" })),
+    giveFeedback: vi.fn<SyncCommands["giveFeedback"]>(async () => ({ status: "ok", data: null })),
+    stopExecution: vi.fn<SyncCommands["stopExecution"]>(async () => ({ status: "ok", data: null })),
+    inspectExecution: vi.fn<SyncCommands["inspectExecution"]>(async () => ({
+      status: "ok",
+      data: { events: [{ number: 1, atMs: 3, eventType: "start", json: '{\n  "type": "start"\n}' }], cut: 0 },
+    })),
+  } satisfies SyncCommands;
+  const chat = createChatStore(
+    commands,
+    {
+      executionUpdate: {
+        listen: async (cb) => {
+          emit = (u) => cb({ payload: u });
+          return () => undefined;
+        },
+      },
+      conversationChanged: {
+        listen: async (cb) => {
+          emitChanged = (c) => cb({ payload: c });
+          return () => undefined;
+        },
       },
     },
-  });
+    { now: () => NOW },
+  );
   const api: AppApi = {
-    workspaceOverview: vi.fn(async () => ({ ...overview, ...over })),
+    workspaceOverview: vi.fn(async () => overview),
     selectWorkspace: vi.fn(async (id: string) =>
-      id === "demo"
-        ? { status: "ok" as const, data: { ...overview, workspaces: runWorkspace.workspaces } }
+      id === "other"
+        ? { status: "ok" as const, data: { ...overview, workspaceId: "other", workspaceName: "Other", isDemo: false } }
         : { status: "error" as const, error: { code: "unknownWorkspace" as const, workspaceId: id } },
     ),
+    historyStatus: vi.fn(async () => seed.history ?? { kind: "ready" as const, interrupted: 0 }),
     reportReady: vi.fn(async () => undefined),
     openLink: vi.fn(async () => ({ status: "ok" as const, data: true })),
   };
-  return { api, chat, sendMessage, stopExecution, inspectExecution, emit: (u: ExecutionUpdate) => emit(u) };
+  return {
+    api,
+    chat,
+    commands,
+    emit: (u: ExecutionUpdate) => act(() => emit(u)),
+    changed: (c: ConversationChanged) => act(() => emitChanged(c)),
+  };
 }
 
 async function renderApp(s: ReturnType<typeof setup>) {
   await act(async () => {
-    render(<App api={s.api} chat={s.chat} />);
+    render(<App api={s.api} chat={s.chat} now={() => NOW} />);
   });
+  await act(async () => undefined);
 }
 
+const two = {
+  conversations: [
+    conversation("c1", { title: "Trip to Lisbon", agentId: "writer", agentName: "Writer", lastActivityMs: NOW - 2 * 60_000 }),
+    conversation("c2", { title: "Sorting in Rust", agentId: "coder", agentName: "Coder", lastActivityMs: NOW - 3 * 86_400_000 }),
+  ],
+  messages: {
+    c1: [snapshot("h1", { seq: 4, message: "Plan a trip", text: "Day one: Alfama.", status: "completed", agentId: "writer", conversationId: "c1" })],
+    c2: [snapshot("h2", { seq: 4, message: "Sort a vec", text: "Use sort().", status: "completed", agentId: "coder", conversationId: "c2" })],
+  },
+  drafts: { c2: "and a stable sort?" },
+};
+
+const sidebarTitles = () => screen.getAllByTestId("conversation-title").map((e) => e.textContent);
+const item = (id: string) => document.querySelector<HTMLElement>(`[data-testid="conversation-item"][data-conversation-id="${id}"]`)!;
+const composer = () => screen.getByTestId("composer") as HTMLTextAreaElement;
+
 beforeEach(() => {
-  localStorage.clear();
   delete document.body.dataset.ready;
 });
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
 
-describe("App", () => {
-  it("shows the app name, the workspace with its demo marker and the agents", async () => {
+describe("App start-up", () => {
+  it("asks for the history status, lists the workspace's chats and opens the most recent", async () => {
+    const s = setup(two);
+    await renderApp(s);
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Athena Desktop");
+    expect(screen.getByTestId("workspace-badge").textContent).toContain("Demo workspace");
+    expect(s.api.historyStatus).toHaveBeenCalled();
+    expect(s.commands.listConversations).toHaveBeenCalledWith("demo", false, null, 50);
+    expect(s.commands.openConversation).toHaveBeenCalledWith("c1", null, 50);
+    expect(sidebarTitles()).toEqual(["Trip to Lisbon", "Sorting in Rust"]);
+    expect(item("c1").getAttribute("aria-current")).toBe("true");
+    expect(item("c1").textContent).toContain("2 min ago");
+    expect(item("c1").textContent).toContain("Writer");
+    expect(screen.getAllByTestId("message-user").map((e) => e.textContent)).toEqual(["Plan a trip"]);
+    // It has messages: its agent is fixed and shown, not a picker.
+    expect(screen.queryByTestId("agent-picker")).toBeNull();
+    expect(screen.getByTestId("conversation-agent").textContent).toBe("with Writer");
+    await waitFor(() => expect(s.api.reportReady).toHaveBeenCalledOnce());
+    expect(document.body.dataset.ready).toBe("true");
+  });
+
+  it("shows an empty new chat with the agent picker when there is no conversation", async () => {
     const s = setup();
     await renderApp(s);
-    expect(screen.getByRole("heading").textContent).toBe("Athena Desktop");
-    expect(screen.getByTestId("workspace-badge").textContent).toContain("Demo workspace");
-    expect(screen.getByTestId("demo-marker").textContent).toBe("demo");
+    expect(screen.getByTestId("chat-empty").textContent).toContain("Write your first message to Writer");
     const picker = screen.getByTestId("agent-picker") as HTMLSelectElement;
     expect([...picker.options].map((o) => o.textContent)).toEqual(["Writer", "Coder"]);
-    expect(screen.getByTestId("agent-description").textContent).toBe("Drafts and edits prose.");
-    fireEvent.change(picker, { target: { value: "coder" } });
-    expect(screen.getByTestId("agent-description").textContent).toBe("Writes and reviews code.");
+    expect(s.commands.openConversation).not.toHaveBeenCalled();
+    expect(s.commands.startConversation).not.toHaveBeenCalled();
   });
 
-  it("has no demo marker for a real workspace", async () => {
-    const s = setup({ isDemo: false, workspaceName: "Acme" });
+  it.each([
+    [{ kind: "movedAside", path: "/h.db", movedTo: "/h.db.broken", reason: "file is not a database" } as HistoryStatus, /moved to \/h\.db\.broken and a new history was started/],
+    [{ kind: "newerSchema", path: "/h.db", found: 9, known: 3 } as HistoryStatus, /newer version of Athena Desktop \(schema 9; this version knows 3\)/],
+    [{ kind: "unavailable", reason: "disk full" } as HistoryStatus, /Chat history is unavailable \(disk full\); chats in this session won't be saved\./],
+  ])("shows a dismissible history banner (%#)", async (history, words) => {
+    const s = setup({ history });
     await renderApp(s);
-    expect(screen.getByTestId("workspace-badge").textContent).toBe("Acme");
-    expect(screen.queryByTestId("demo-marker")).toBeNull();
+    const banner = screen.getByTestId("history-banner");
+    expect(banner.textContent).toMatch(words);
+    fireEvent.click(within(banner).getByRole("button", { name: "Dismiss this notice" }));
+    expect(screen.queryByTestId("history-banner")).toBeNull();
   });
 
-  it("offers every workspace and switches agents with the workspace", async () => {
-    const s = setup(runWorkspace);
+  it("shows no banner when the history is ready, even with interrupted answers", async () => {
+    const s = setup({ history: { kind: "ready", interrupted: 2 } });
     await renderApp(s);
-    const picker = screen.getByTestId("workspace-picker") as HTMLSelectElement;
-    expect([...picker.options].map((o) => o.textContent)).toEqual(["Demo workspace (demo)", "E2E"]);
-    expect(picker.value).toBe(runWorkspace.workspaceId);
-    expect(screen.queryByTestId("demo-marker")).toBeNull();
-    await act(async () => fireEvent.change(picker, { target: { value: "demo" } }));
-    expect(s.api.selectWorkspace).toHaveBeenCalledWith("demo");
-    expect(screen.getByTestId("demo-marker")).toBeTruthy();
-    expect([...(screen.getByTestId("agent-picker") as HTMLSelectElement).options].map((o) => o.textContent)).toEqual([
-      "Writer",
-      "Coder",
-    ]);
+    expect(screen.queryByTestId("history-banner")).toBeNull();
+  });
+});
+
+describe("new chat", () => {
+  it("creates the conversation with the picked agent on the first keystroke and saves the draft debounced", async () => {
+    const s = setup();
+    await renderApp(s);
+    vi.useFakeTimers();
+    fireEvent.change(screen.getByTestId("agent-picker"), { target: { value: "coder" } });
+    await act(async () => fireEvent.change(composer(), { target: { value: "W" } }));
+    expect(s.commands.startConversation).toHaveBeenCalledWith("demo", "coder");
+    await act(async () => fireEvent.change(composer(), { target: { value: "Write a loop" } }));
+    expect(s.commands.startConversation).toHaveBeenCalledOnce();
+    expect(s.commands.saveDraft).not.toHaveBeenCalled();
+    await act(async () => vi.advanceTimersByTime(300));
+    expect(s.commands.saveDraft).toHaveBeenCalledWith("new-1", "Write a loop");
+    expect(s.commands.saveDraft).toHaveBeenCalledOnce();
+    expect(sidebarTitles()).toEqual(["New chat"]);
+  });
+
+  it("sends the first message to the new conversation; its title comes from the message", async () => {
+    const s = setup();
+    await renderApp(s);
+    fireEvent.change(screen.getByTestId("agent-picker"), { target: { value: "coder" } });
+    await act(async () => fireEvent.change(composer(), { target: { value: "Write a loop\nin Rust" } }));
+    await act(async () => fireEvent.click(screen.getByTestId("send")));
+    expect(s.commands.sendMessage).toHaveBeenCalledWith({ conversationId: "new-1", message: "Write a loop\nin Rust" });
+    expect(composer().value).toBe("");
+    expect(s.commands.saveDraft).toHaveBeenLastCalledWith("new-1", "");
+    expect(sidebarTitles()).toEqual(["Write a loop"]);
+    expect(screen.getByTestId("conversation-agent").textContent).toBe("with Coder");
+    s.emit(addText("h-new-1", 2, "Use `for`", "new-1"));
+    s.emit(append("h-new-1", 3, " loops.", 0, "new-1"));
+    expect(screen.getByTestId("message-assistant").textContent).toBe("Use for loops.");
+  });
+
+  it("changing the agent of an empty chat starts one with that agent and moves the text over", async () => {
+    const s = setup();
+    await renderApp(s);
+    await act(async () => fireEvent.change(composer(), { target: { value: "Hello" } }));
+    expect(s.commands.startConversation).toHaveBeenLastCalledWith("demo", "writer");
+    await act(async () => fireEvent.change(screen.getByTestId("agent-picker"), { target: { value: "coder" } }));
+    expect(s.commands.startConversation).toHaveBeenLastCalledWith("demo", "coder");
+    expect(composer().value).toBe("Hello");
+    expect(s.commands.saveDraft).toHaveBeenCalledWith("new-2", "Hello");
+    await act(async () => fireEvent.click(screen.getByTestId("send")));
+    expect(s.commands.sendMessage).toHaveBeenCalledWith({ conversationId: "new-2", message: "Hello" });
+  });
+
+  it("keeps an empty chat on New chat, and leaves a chat with messages for a new one", async () => {
+    const s = setup(two);
+    await renderApp(s);
+    await act(async () => fireEvent.click(screen.getByTestId("new-chat")));
+    expect(screen.getByTestId("chat-empty")).toBeTruthy();
+    expect(screen.getByTestId("agent-picker")).toBeTruthy();
+    expect(document.querySelector('[aria-current="true"]')).toBeNull();
+    await act(async () => fireEvent.change(composer(), { target: { value: "x" } }));
+    expect(s.commands.startConversation).toHaveBeenCalledWith("demo", "writer");
+    await act(async () => fireEvent.change(composer(), { target: { value: "" } }));
+    await act(async () => fireEvent.click(screen.getByTestId("new-chat")));
+    expect(s.commands.startConversation).toHaveBeenCalledOnce();
+    expect(item("new-1").getAttribute("aria-current")).toBe("true");
+  });
+});
+
+describe("switching conversations", () => {
+  it("loads each conversation's draft and flushes the pending one on switch", async () => {
+    const s = setup(two);
+    await renderApp(s);
+    vi.useFakeTimers();
+    await act(async () => fireEvent.change(composer(), { target: { value: "more about Porto" } }));
+    expect(s.commands.saveDraft).not.toHaveBeenCalled();
+    await act(async () => fireEvent.click(item("c2")));
+    expect(s.commands.saveDraft).toHaveBeenCalledWith("c1", "more about Porto");
+    expect(composer().value).toBe("and a stable sort?");
+    expect(screen.getAllByTestId("message-user").map((e) => e.textContent)).toEqual(["Sort a vec"]);
+    expect(item("c2").getAttribute("aria-current")).toBe("true");
+  });
+
+  it("flushes the draft when the composer loses the focus", async () => {
+    const s = setup(two);
+    await renderApp(s);
+    vi.useFakeTimers();
+    await act(async () => fireEvent.change(composer(), { target: { value: "half" } }));
+    fireEvent.blur(composer());
+    expect(s.commands.saveDraft).toHaveBeenCalledWith("c1", "half");
+  });
+
+  it("keeps another conversation streaming and marks it answering in the sidebar", async () => {
+    const s = setup(two);
+    await renderApp(s);
+    s.emit(accepted("h-run", "Faster?", "coder", "c2"));
+    expect(item("c2").dataset.running).toBe("true");
+    expect(within(item("c2")).getByRole("img", { name: "answering" })).toBeTruthy();
+    expect(item("c1").dataset.running).toBe("false");
+    // The open conversation doesn't show it; the sidebar moved it up.
+    expect(screen.getAllByTestId("message-user").map((e) => e.textContent)).toEqual(["Plan a trip"]);
+    expect(sidebarTitles()).toEqual(["Sorting in Rust", "Trip to Lisbon"]);
+    s.emit(addText("h-run", 2, "Use sort_unstable.", "c2"));
+    await act(async () => fireEvent.click(item("c2")));
+    expect(screen.getAllByTestId("message-user").map((e) => e.textContent)).toEqual(["Sort a vec", "Faster?"]);
+    expect(s.commands.stopExecution).not.toHaveBeenCalled();
+    s.emit(update("h-run", 3, { type: "finished", status: "completed", usage: null, messageId: "m" }, "c2"));
+    expect(item("c2").dataset.running).toBe("false");
+  });
+
+  it("lists the other workspace's conversations after a switch", async () => {
+    const s = setup({
+      conversations: [...two.conversations, conversation("o1", { workspaceId: "other", title: "Elsewhere", lastActivityMs: NOW })],
+      messages: two.messages,
+    });
+    await renderApp(s);
+    await act(async () => fireEvent.change(screen.getByTestId("workspace-picker"), { target: { value: "other" } }));
+    expect(s.commands.listConversations).toHaveBeenLastCalledWith("other", false, null, 50);
+    expect(sidebarTitles()).toEqual(["Elsewhere"]);
+    expect(s.commands.openConversation).toHaveBeenLastCalledWith("o1", null, 50);
   });
 
   it("says so when a workspace cannot be selected", async () => {
-    const s = setup(runWorkspace);
+    const s = setup();
     await renderApp(s);
     await act(async () => fireEvent.change(screen.getByTestId("workspace-picker"), { target: { value: "gone" } }));
     expect(screen.getByTestId("workspace-error").textContent).toMatch(/no longer available/);
   });
+});
 
-  it("signals readiness once, after the overview and the chat snapshot are on screen", async () => {
-    const s = setup();
-    expect(document.body.dataset.ready).toBeUndefined();
+describe("archived and notices", () => {
+  it("moves a conversation that was archived to Archived, readable with Continue in a new chat", async () => {
+    const s = setup(two);
     await renderApp(s);
-    expect(screen.getByTestId("message-user").textContent).toBe("Earlier question");
-    // Ready is signalled after the first screen has painted (two animation frames).
-    await waitFor(() => expect(s.api.reportReady).toHaveBeenCalled());
-    expect(document.body.dataset.ready).toBe("true");
-    expect(s.api.reportReady).toHaveBeenCalledOnce();
+    s.changed({ conversation: { ...two.conversations[0]!, archived: true }, notice: null });
+    expect(sidebarTitles()).toEqual(["Sorting in Rust"]);
+    await act(async () => fireEvent.click(screen.getByTestId("archived-toggle")));
+    expect(s.commands.listConversations).toHaveBeenCalledWith("demo", true, null, 50);
+    const archived = screen.getByTestId("archived-list");
+    expect(within(archived).getAllByTestId("conversation-title").map((e) => e.textContent)).toEqual(["Trip to Lisbon"]);
+    // Still open: readable, not continued.
+    expect(screen.getByTestId("message-user").textContent).toBe("Plan a trip");
+    expect(screen.queryByTestId("composer")).toBeNull();
+    expect(screen.getByTestId("archived-bar").textContent).toContain("This chat is archived: it can be read, not continued.");
+    expect(screen.queryByTestId("regenerate")).toBeNull();
+    await act(async () => fireEvent.click(screen.getByTestId("continue-new-chat")));
+    expect(s.commands.startConversation).toHaveBeenCalledWith("demo", "writer");
+    expect(item("new-1").getAttribute("aria-current")).toBe("true");
+    expect(screen.getByTestId("composer")).toBeTruthy();
   });
 
-  it("sends to the selected agent and shows the exchange as it streams", async () => {
-    const s = setup();
+  it("says a previous chat was archived on the server, at the top of the new one", async () => {
+    const s = setup(two);
     await renderApp(s);
-    fireEvent.change(screen.getByTestId("agent-picker"), { target: { value: "coder" } });
-    fireEvent.change(screen.getByTestId("composer"), { target: { value: "Write a loop" } });
-    await act(async () => fireEvent.click(screen.getByTestId("send")));
-    expect(s.sendMessage).toHaveBeenCalledWith({ agentId: "coder", message: "Write a loop" });
-    expect((screen.getByTestId("composer") as HTMLTextAreaElement).value).toBe("");
-    expect(screen.getAllByTestId("message-user").map((e) => e.textContent)).toEqual([
-      "Earlier question",
-      "Write a loop",
-    ]);
-    act(() => s.emit(addText("h-new", 2, "Use `for`")));
-    act(() => s.emit(append("h-new", 3, " loops.")));
-    const answer = screen.getAllByTestId("message-assistant")[1]!;
-    expect(answer.textContent).toBe("Use for loops.");
-    expect(answer.querySelector("code")?.textContent).toBe("for");
-    act(() => s.emit(update("h-new", 4, { type: "finished", status: "completed", usage: null })));
-    expect(screen.queryByTestId("stop-button")).toBeNull();
+    await act(async () => fireEvent.click(screen.getByTestId("new-chat")));
+    await act(async () => fireEvent.change(composer(), { target: { value: "Hi again" } }));
+    s.changed({
+      conversation: conversation("new-1", { agentId: "writer", agentName: "Writer", title: "", lastActivityMs: NOW }),
+      notice: { kind: "previousArchived", previousId: "c1" },
+    });
+    expect(screen.getByTestId("conversation-notice").textContent).toBe(
+      "Your previous chat with Writer was archived on the server, so this one starts fresh. It's under Archived.",
+    );
   });
 
-  it("stops a running answer through the store and shows the stopped notice", async () => {
-    const s = setup();
+  it("says a local-only conversation is kept on this computer, with the status when known", async () => {
+    const local = conversation("c1", { title: "Local", agentName: "Writer", agentId: "writer", localOnly: true, lastActivityMs: NOW });
+    const s = setup({ conversations: [local] });
     await renderApp(s);
-    fireEvent.change(screen.getByTestId("composer"), { target: { value: "Go on" } });
+    expect(screen.getByTestId("local-only-note").textContent).toBe(
+      "Kept on this computer only: the server doesn't keep conversations for this key, so Writer won't remember earlier messages.",
+    );
+    s.changed({ conversation: local, notice: { kind: "localOnly", status: 404 } });
+    expect(screen.getByTestId("local-only-note").textContent).toContain("for this key (404), so Writer");
+  });
+});
+
+describe("answers", () => {
+  it("stops, regenerates and inspects through the store", async () => {
+    const s = setup(two);
+    await renderApp(s);
+    await act(async () => fireEvent.click(screen.getByTestId("regenerate")));
+    expect(s.commands.regenerateMessage).toHaveBeenCalledWith("h1");
+    await act(async () => fireEvent.click(screen.getByTestId("inspect-button")));
+    expect(s.commands.inspectExecution).toHaveBeenCalledWith("h1");
+    fireEvent.keyDown(document.activeElement!, { key: "Escape" });
+    await act(async () => fireEvent.change(composer(), { target: { value: "Go on" } }));
     await act(async () => fireEvent.click(screen.getByTestId("send")));
     await act(async () => fireEvent.click(screen.getByTestId("stop-button")));
-    expect(s.stopExecution).toHaveBeenCalledWith("h-new");
-    act(() => s.emit(update("h-new", 2, { type: "stopped" })));
-    expect(screen.queryByTestId("stop-button")).toBeNull();
+    expect(s.commands.stopExecution).toHaveBeenCalledWith("h-new-1");
+    s.emit(update("h-new-1", 2, { type: "stopped" }));
     expect(screen.getByTestId("execution-notice").textContent).toMatch(/^You stopped this answer/);
-  });
-
-  it("inspects a finished answer's raw events", async () => {
-    const s = setup();
-    await renderApp(s);
-    await act(async () => fireEvent.click(screen.getByTestId("inspect-button")));
-    expect(s.inspectExecution).toHaveBeenCalledWith("h-old");
-    expect(screen.getAllByTestId("inspect-event").map((e) => e.textContent)).toEqual(['#1+3 msstart{\n  "type": "start"\n}']);
   });
 });

@@ -1,64 +1,163 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { AppError, WorkspaceOverview } from "../bindings";
+import type { AppError, ConversationSummary, HistoryStatus, WorkspaceOverview } from "../bindings";
 import { LOAD_CHAT_FAILED, LOAD_WORKSPACE_FAILED, NO_AGENTS, describeError } from "../errors";
 import type { Result } from "../result";
-import { chatEntries } from "../store/chat";
+import { conversationEntries, streamingByConversation } from "../store/chat";
+import { findConversation } from "../store/conversations";
 import type { ChatStore } from "../store/sync";
-import { useChatState } from "../store/useChatState";
-import { AgentPicker } from "./AgentPicker";
-import { ChatView } from "./ChatView";
-import { Composer } from "./Composer";
+import { useStoreState } from "../store/useChatState";
+import { ConversationList } from "./ConversationList";
+import { ConversationPane, type OpenPhase } from "./ConversationPane";
 import type { ExchangeActions } from "./Exchange";
+import { HistoryBanner } from "./HistoryBanner";
 import { OpenLinkContext, type OpenLink } from "./openLink";
+import { useDraftSaver } from "./useDraftSaver";
 import { WorkspaceBadge } from "./WorkspaceBadge";
 
 /** The commands App uses directly (a subset of `commands` in bindings.ts). */
 export interface AppApi {
   workspaceOverview(): Promise<WorkspaceOverview>;
   selectWorkspace(workspaceId: string): Promise<Result<WorkspaceOverview, AppError>>;
+  historyStatus(): Promise<HistoryStatus>;
   reportReady(): Promise<void>;
   openLink: OpenLink;
 }
 
-type Props = { api: AppApi; chat: ChatStore };
+type Props = {
+  api: AppApi;
+  chat: ChatStore;
+  /** The clock of the sidebar's relative times (Unix ms). */
+  now?: () => number;
+};
 
 type Overview =
   | { phase: "loading" }
   | { phase: "loaded"; overview: WorkspaceOverview }
   | { phase: "failed" };
 
+const internal: AppError = { code: "internal" };
+
 /**
- * The window: header (workspace, agent), the conversation, the composer. Marks the page
- * ready (body[data-ready] and the `report_ready` command) once the first real screen is up.
+ * The window: header (workspace), the conversation list on the left, the open
+ * conversation on the right. Marks the page ready (body[data-ready] and the
+ * `report_ready` command) once the first real screen is up.
+ *
+ * The selected conversation is null for a new chat that does not exist yet: it is
+ * created (with the picked agent) on the first keystroke or on send, so its draft has a
+ * home, and "New chat" never piles up empty conversations.
  */
-export function App({ api, chat }: Props) {
+export function App({ api, chat, now = Date.now }: Props) {
   const [overview, setOverview] = useState<Overview>({ phase: "loading" });
-  const [chatLoad, setChatLoad] = useState<"loading" | "loaded" | "failed">("loading");
-  const [agentId, setAgentId] = useState<string | null>(null);
+  const [startup, setStartup] = useState<"loading" | "loaded" | "failed">("loading");
+  const [history, setHistory] = useState<HistoryStatus | null>(null);
   const [switchError, setSwitchError] = useState<AppError | null>(null);
-  const chatState = useChatState(chat);
+  const [selectedId, setSelectedIdState] = useState<string | null>(null);
+  const [open, setOpen] = useState<OpenPhase>({ phase: "loaded" });
+  const [opened, setOpened] = useState<ConversationSummary | null>(null);
+  const [pickedAgent, setPickedAgentState] = useState<string | null>(null);
+  const [text, setTextState] = useState("");
+  const [focusKey, setFocusKey] = useState(0);
+  const [continuing, setContinuing] = useState(false);
+  const [nowMs, setNowMs] = useState(now);
+  const state = useStoreState(chat);
   const reported = useRef(false);
+
+  // The latest values, for work that finishes after a render.
+  const selected = useRef<string | null>(null);
+  const textNow = useRef("");
+  const touched = useRef(false);
+  const picked = useRef<string | null>(null);
+  const workspace = useRef<string | null>(null);
+  /** A conversation being created for the new chat; send and typing wait for it. */
+  const creating = useRef<Promise<Result<string, AppError>> | null>(null);
+
+  const saveDraft = useCallback((id: string, value: string) => chat.saveDraft(id, value), [chat]);
+  const drafts = useDraftSaver(saveDraft);
+
+  const setSelected = useCallback((id: string | null) => {
+    selected.current = id;
+    setSelectedIdState(id);
+  }, []);
+  const setText = useCallback((value: string) => {
+    textNow.current = value;
+    setTextState(value);
+  }, []);
+  const setPicked = useCallback((agentId: string | null) => {
+    picked.current = agentId;
+    setPickedAgentState(agentId);
+  }, []);
+
+  useEffect(() => {
+    const timer = setInterval(() => setNowMs(now()), 30_000);
+    return () => clearInterval(timer);
+  }, [now]);
+
+  /** Opens a conversation: its messages, its draft in the composer. */
+  const openConversation = useCallback(
+    async (id: string): Promise<boolean> => {
+      setSelected(id);
+      setOpen({ phase: "loading" });
+      touched.current = false;
+      setText("");
+      const result = await chat.open(id);
+      if (selected.current !== id) return result.status === "ok";
+      if (result.status === "ok") {
+        setOpened(result.data.conversation);
+        setOpen({ phase: "loaded" });
+        if (!touched.current) setText(result.data.draft);
+        return true;
+      }
+      setOpen({ phase: "failed", error: result.error });
+      return false;
+    },
+    [chat, setSelected, setText],
+  );
+
+  /** Shows a workspace's conversations and opens the most recent (or a new chat). */
+  const showWorkspace = useCallback(
+    async (o: WorkspaceOverview): Promise<boolean> => {
+      workspace.current = o.workspaceId;
+      chat.showWorkspace(o.workspaceId);
+      setSelected(null);
+      setOpened(null);
+      setOpen({ phase: "loaded" });
+      setText("");
+      if (!o.agents.some((a) => a.id === picked.current)) setPicked(o.agents[0]?.id ?? null);
+      const listed = await chat.loadConversations(false);
+      if (workspace.current !== o.workspaceId) return true;
+      if (listed.status === "error") return false;
+      const recent = listed.data[0];
+      return recent ? openConversation(recent.id) : true;
+    },
+    [chat, openConversation, setPicked, setSelected, setText],
+  );
 
   useEffect(() => {
     let live = true;
-    api.workspaceOverview().then(
-      (o) => {
+    void (async () => {
+      await chat.start().catch(() => undefined);
+      const status = await api.historyStatus().catch(() => null);
+      if (live) setHistory(status);
+      let o: WorkspaceOverview;
+      try {
+        o = await api.workspaceOverview();
+      } catch {
         if (!live) return;
-        setOverview({ phase: "loaded", overview: o });
-        setAgentId((current) => current ?? o.agents[0]?.id ?? null);
-      },
-      () => live && setOverview({ phase: "failed" }),
-    );
-    chat.start().then(
-      () => live && setChatLoad("loaded"),
-      () => live && setChatLoad("failed"),
-    );
+        setOverview({ phase: "failed" });
+        setStartup("loaded");
+        return;
+      }
+      if (!live) return;
+      setOverview({ phase: "loaded", overview: o });
+      const ok = await showWorkspace(o);
+      if (live) setStartup(ok ? "loaded" : "failed");
+    })();
     return () => {
       live = false;
     };
-  }, [api, chat]);
+  }, [api, chat, showWorkspace]);
 
-  const settled = overview.phase !== "loading" && chatLoad !== "loading";
+  const settled = overview.phase !== "loading" && startup !== "loading";
   useEffect(() => {
     if (!settled || reported.current) return;
     reported.current = true;
@@ -71,19 +170,151 @@ export function App({ api, chat }: Props) {
   }, [settled, api]);
 
   const agents = overview.phase === "loaded" ? overview.overview.agents : [];
-  const selected = agents.find((a) => a.id === agentId) ?? null;
-  const entries = useMemo(() => chatEntries(chatState), [chatState]);
+  const conversation = selectedId
+    ? (findConversation(state.conversations, selectedId) ?? (opened?.id === selectedId ? opened : null))
+    : null;
+  const entries = useMemo(
+    () => (selectedId ? conversationEntries(state.chat, selectedId) : []),
+    [state.chat, selectedId],
+  );
+  const streaming = useMemo(() => streamingByConversation(state.chat), [state.chat]);
+  const isEmpty = entries.length === 0 && open.phase === "loaded";
+
+  /** Makes a new conversation the selected one (it is empty: nothing to open). */
+  const adopt = useCallback(
+    (c: ConversationSummary) => {
+      setSelected(c.id);
+      setOpened(c);
+      setOpen({ phase: "loaded" });
+    },
+    [setSelected],
+  );
+
+  /** The conversation the composer writes to, created for a new chat if need be. */
+  const ensureConversation = useCallback((): Promise<Result<string, AppError>> => {
+    if (creating.current) return creating.current;
+    const current = selected.current;
+    if (current) return Promise.resolve({ status: "ok", data: current });
+    const ws = workspace.current;
+    const agentId = picked.current;
+    if (!ws || !agentId) return Promise.resolve({ status: "error", error: internal });
+    const call = chat.startConversation(ws, agentId).then((result): Result<string, AppError> => {
+      creating.current = null;
+      if (result.status === "error") return result;
+      if (selected.current === null && workspace.current === ws) adopt(result.data);
+      return { status: "ok", data: result.data.id };
+    });
+    creating.current = call;
+    return call;
+  }, [adopt, chat]);
+
+  const onTextChange = useCallback(
+    (value: string) => {
+      setText(value);
+      touched.current = true;
+      const id = selected.current;
+      if (id && !creating.current) {
+        drafts.change(id, value);
+        return;
+      }
+      if (value === "") return;
+      void ensureConversation().then((result) => {
+        if (result.status === "ok") drafts.change(result.data, textNow.current);
+      });
+    },
+    [drafts, ensureConversation, setText],
+  );
 
   const send = useCallback(
-    (text: string) => {
-      if (!selected) return Promise.resolve({ status: "error" as const, error: { code: "internal" as const } });
-      return chat.send({ agentId: selected.id, message: text });
+    async (message: string): Promise<Result<string, AppError>> => {
+      const target = await ensureConversation();
+      if (target.status === "error") return target;
+      const conversationId = target.data;
+      drafts.cancel();
+      const result = await chat.send({ conversationId, message });
+      if (result.status === "ok") {
+        if (selected.current === conversationId) setText("");
+        void chat.saveDraft(conversationId, "");
+      } else {
+        drafts.change(conversationId, message);
+      }
+      return result;
     },
-    [chat, selected],
+    [chat, drafts, ensureConversation, setText],
   );
+
+  const select = useCallback(
+    (id: string) => {
+      if (id === selected.current) return;
+      drafts.flush();
+      void openConversation(id);
+    },
+    [drafts, openConversation],
+  );
+
+  const newChat = useCallback(() => {
+    const current = selected.current;
+    // An empty chat (or a new one not created yet) is kept: no pile of empty chats.
+    if (current === null || (isEmpty && conversation && !conversation.archived)) {
+      setFocusKey((k) => k + 1);
+      return;
+    }
+    drafts.flush();
+    if (conversation && !conversation.archived) setPicked(conversation.agentId);
+    setSelected(null);
+    setOpened(null);
+    setOpen({ phase: "loaded" });
+    setText("");
+    setFocusKey((k) => k + 1);
+  }, [conversation, drafts, isEmpty, setPicked, setSelected, setText]);
+
+  const pickAgent = useCallback(
+    (agentId: string) => {
+      setPicked(agentId);
+      const current = conversation;
+      const ws = workspace.current;
+      if (!current || !ws || !isEmpty || current.archived || current.agentId === agentId) return;
+      // An empty conversation's agent is changed by starting one with the new agent;
+      // what was typed moves over.
+      drafts.cancel();
+      const from = current.id;
+      const call = chat.startConversation(ws, agentId).then((result): Result<string, AppError> => {
+        creating.current = null;
+        if (result.status === "error") return result;
+        const moved = textNow.current;
+        if (selected.current === from) adopt(result.data);
+        if (moved !== "") {
+          void chat.saveDraft(from, "");
+          void chat.saveDraft(result.data.id, moved);
+        }
+        return { status: "ok", data: result.data.id };
+      });
+      creating.current = call;
+    },
+    [adopt, chat, conversation, drafts, isEmpty, setPicked],
+  );
+
+  const continueNew = useCallback(async () => {
+    const ws = workspace.current;
+    if (!conversation || !ws) return;
+    setContinuing(true);
+    const result = await chat.startConversation(ws, conversation.agentId);
+    setContinuing(false);
+    if (result.status === "error") {
+      setSwitchError(result.error);
+      return;
+    }
+    setPicked(conversation.agentId);
+    adopt(result.data);
+    setText("");
+    setFocusKey((k) => k + 1);
+  }, [adopt, chat, conversation, setPicked, setText]);
+
   const actions = useMemo<ExchangeActions>(
     () => ({
-      retry: (request) => chat.send(request),
+      resend: (handle) => chat.resend(handle),
+      regenerate: (handle) => chat.regenerate(handle),
+      feedback: (handle, up) => chat.feedback(handle, up),
       stop: (handle) => chat.stop(handle),
       inspect: (handle) => chat.inspect(handle),
     }),
@@ -93,17 +324,23 @@ export function App({ api, chat }: Props) {
   const selectWorkspace = useCallback(
     async (workspaceId: string) => {
       setSwitchError(null);
+      drafts.flush();
       const result = await api.selectWorkspace(workspaceId).catch(
-        (): Result<WorkspaceOverview, AppError> => ({ status: "error", error: { code: "internal" } }),
+        (): Result<WorkspaceOverview, AppError> => ({ status: "error", error: internal }),
       );
       if (result.status === "error") {
         setSwitchError(result.error);
         return;
       }
       setOverview({ phase: "loaded", overview: result.data });
-      setAgentId(result.data.agents[0]?.id ?? null);
+      await showWorkspace(result.data);
     },
-    [api],
+    [api, drafts, showWorkspace],
+  );
+
+  const loadList = useCallback(
+    (archived: boolean, more: boolean) => void chat.loadConversations(archived, more),
+    [chat],
   );
 
   return (
@@ -125,8 +362,8 @@ export function App({ api, chat }: Props) {
           />
         )}
         <div className="header-spacer" />
-        {overview.phase === "loaded" && <AgentPicker agents={agents} selectedId={agentId} onSelect={setAgentId} />}
       </header>
+      {history && <HistoryBanner status={history} onDismiss={() => setHistory(null)} />}
       {switchError && (
         <p className="banner" data-testid="workspace-error" role="alert">
           {describeError(switchError)}
@@ -137,7 +374,7 @@ export function App({ api, chat }: Props) {
           {LOAD_WORKSPACE_FAILED}
         </p>
       )}
-      {chatLoad === "failed" && (
+      {startup === "failed" && (
         <p className="banner" data-testid="chat-load-error" role="alert">
           {LOAD_CHAT_FAILED}
         </p>
@@ -147,24 +384,48 @@ export function App({ api, chat }: Props) {
           {NO_AGENTS}
         </p>
       )}
-      <main className="chat-area">
+      <div className="app-body">
+        <ConversationList
+          conversations={state.conversations}
+          selectedId={selectedId}
+          streaming={streaming}
+          nowMs={nowMs}
+          onSelect={select}
+          onNewChat={newChat}
+          onLoad={loadList}
+        />
         {settled ? (
           <OpenLinkContext.Provider value={api.openLink}>
-            <ChatView entries={entries} agents={agents} actions={actions} />
+            <ConversationPane
+              conversation={conversation}
+              open={open}
+              entries={entries}
+              agents={agents}
+              actions={actions}
+              loaded={selectedId ? state.loaded.get(selectedId) : undefined}
+              onLoadEarlier={() => selectedId && void chat.loadEarlier(selectedId)}
+              onRetryOpen={() => selectedId && void openConversation(selectedId)}
+              notice={selectedId ? state.conversations.notices.get(selectedId) : undefined}
+              localOnlyStatus={selectedId ? (state.conversations.localOnlyStatus.get(selectedId) ?? null) : null}
+              pickedAgentId={pickedAgent}
+              onPickAgent={pickAgent}
+              text={text}
+              onTextChange={onTextChange}
+              onSend={send}
+              onComposerBlur={drafts.flush}
+              composerFocusKey={focusKey}
+              onContinueNew={() => void continueNew()}
+              continuing={continuing}
+            />
           </OpenLinkContext.Provider>
         ) : (
-          <div className="chat-loading" data-testid="loading">
-            Loading…
-          </div>
+          <section className="conversation-pane">
+            <div className="chat-loading" data-testid="loading">
+              Loading…
+            </div>
+          </section>
         )}
-      </main>
-      <footer className="composer-dock">
-        <Composer
-          onSend={send}
-          disabled={!selected}
-          placeholder={selected ? `Message ${selected.name}…` : "Write a message…"}
-        />
-      </footer>
+      </div>
     </div>
   );
 }

@@ -9,7 +9,9 @@ const agents: AgentSummary[] = [{ id: "agent-1", name: "Helper", description: "H
 
 function fakeActions(over: Partial<ExchangeActions> = {}): ExchangeActions {
   return {
-    retry: vi.fn<ExchangeActions["retry"]>(async () => ({ status: "ok", data: "h" })),
+    resend: vi.fn<ExchangeActions["resend"]>(async () => ({ status: "ok", data: null })),
+    regenerate: vi.fn<ExchangeActions["regenerate"]>(async () => ({ status: "ok", data: "h" })),
+    feedback: vi.fn<ExchangeActions["feedback"]>(async () => ({ status: "ok", data: null })),
     stop: vi.fn<ExchangeActions["stop"]>(async () => ({ status: "ok", data: null })),
     inspect: vi.fn<ExchangeActions["inspect"]>(async () => ({ status: "ok", data: { events: [], cut: 0 } })),
     ...over,
@@ -54,7 +56,7 @@ describe("ChatView", () => {
     expect(screen.getByTestId("inspect-button")).toBeTruthy();
   });
 
-  it("shows the error in words and tries the same request again", async () => {
+  it("shows the error in words and regenerates the answer", async () => {
     const actions = fakeActions();
     render(
       <ChatView
@@ -74,10 +76,11 @@ describe("ChatView", () => {
     expect(screen.getByTestId("message-assistant").textContent).toBe("Once upon");
     expect(screen.getByTestId("execution-error").textContent).toContain("The answer stopped arriving");
     expect(screen.getByTestId("execution-error").textContent).not.toContain("refunded");
-    const retry = screen.getByTestId("retry");
-    expect(retry.textContent).toBe("Try again");
-    await act(async () => fireEvent.click(retry));
-    expect(actions.retry).toHaveBeenCalledWith({ agentId: "agent-7", message: "Tell me a story" });
+    expect(screen.queryByTestId("resend")).toBeNull(); // parts arrived: not resendable
+    const regenerate = screen.getByTestId("regenerate");
+    expect(regenerate.textContent).toBe("Regenerate");
+    await act(async () => fireEvent.click(regenerate));
+    expect(actions.regenerate).toHaveBeenCalledWith("a");
   });
 
   it("says the credits were refunded when the server reports the run failed", () => {
@@ -93,13 +96,14 @@ describe("ChatView", () => {
     expect(error).toContain("The credits for this run were refunded.");
   });
 
-  it("shows why a retry could not be sent", async () => {
-    const actions = fakeActions({ retry: vi.fn(async () => ({ status: "error" as const, error: { code: "timeout" as const } })) });
+  it("shows why a resend could not be sent", async () => {
+    const actions = fakeActions({ resend: vi.fn(async () => ({ status: "error" as const, error: { code: "timeout" as const } })) });
     render(
       <ChatView entries={[snapshot("a", { status: "failed", error: { code: "unreachable" } })]} agents={agents} actions={actions} />,
     );
-    await act(async () => fireEvent.click(screen.getByTestId("retry")));
-    expect(screen.getByTestId("execution-error").textContent).toContain("The server took too long to answer");
+    await act(async () => fireEvent.click(screen.getByTestId("resend")));
+    expect(actions.resend).toHaveBeenCalledWith("a");
+    expect(screen.getByTestId("action-error").textContent).toContain("The server took too long to answer");
   });
 
   it("explains a run that stopped to wait, with no error block", () => {

@@ -1,14 +1,30 @@
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { useState } from "react";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { AppError } from "../bindings";
 import type { Result } from "../result";
-import { DRAFT_KEY } from "../draft";
 import { Composer } from "./Composer";
 
 type Send = (text: string) => Promise<Result<string, AppError>>;
 
-function setup(send: Send = vi.fn<Send>(async () => ({ status: "ok", data: "h1" }))) {
-  render(<Composer onSend={send} />);
+/** The composer with an owner that keeps the text and clears it after a send, as App does. */
+function Owner({ send, initial }: { send: Send; initial: string }) {
+  const [text, setText] = useState(initial);
+  return (
+    <Composer
+      text={text}
+      onTextChange={setText}
+      onSend={async (t) => {
+        const result = await send(t);
+        if (result.status === "ok") setText("");
+        return result;
+      }}
+    />
+  );
+}
+
+function setup(send: Send = vi.fn<Send>(async () => ({ status: "ok", data: "h1" })), initial = "") {
+  render(<Owner send={send} initial={initial} />);
   return {
     send,
     box: screen.getByTestId("composer") as HTMLTextAreaElement,
@@ -20,7 +36,6 @@ function type(box: HTMLTextAreaElement, text: string) {
   fireEvent.change(box, { target: { value: text } });
 }
 
-beforeEach(() => localStorage.clear());
 afterEach(cleanup);
 
 describe("Composer validation", () => {
@@ -56,14 +71,12 @@ describe("Composer validation", () => {
 });
 
 describe("Composer sending", () => {
-  it("sends on Enter and clears the box and the draft on success", async () => {
+  it("sends on Enter and the box is cleared on success", async () => {
     const { send, box } = setup();
     type(box, "Hello there");
-    expect(localStorage.getItem(DRAFT_KEY)).toBe("Hello there");
     await act(async () => fireEvent.keyDown(box, { key: "Enter" }));
     expect(send).toHaveBeenCalledWith("Hello there");
     expect(box.value).toBe("");
-    expect(localStorage.getItem(DRAFT_KEY)).toBeNull();
   });
 
   it("does not send on Shift+Enter", async () => {
@@ -84,7 +97,6 @@ describe("Composer sending", () => {
     expect(screen.getByTestId("composer-error").textContent).toBe(
       "Couldn't reach the workspace's server. Check your connection and try again.",
     );
-    expect(localStorage.getItem(DRAFT_KEY)).toBe("Are you there?");
   });
 
   it("shows a plain sentence, not the exception, when the command throws", async () => {
@@ -99,9 +111,8 @@ describe("Composer sending", () => {
     expect(shown).not.toContain("TypeError");
   });
 
-  it("restores the draft after a reload", () => {
-    localStorage.setItem(DRAFT_KEY, "half-written thought");
-    const { box } = setup();
+  it("shows the text it is given (the conversation's draft)", () => {
+    const { box } = setup(undefined, "half-written thought");
     expect(box.value).toBe("half-written thought");
   });
 });

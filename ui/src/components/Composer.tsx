@@ -2,34 +2,52 @@ import { memo, useEffect, useRef, useState, type FormEvent, type KeyboardEvent }
 import type { AppError } from "../bindings";
 import type { Result } from "../result";
 import { describeComposerProblem, describeError } from "../errors";
-import { loadDraft, saveDraft } from "../draft";
 import { validateMessage } from "../validation";
 
 type Props = {
-  /** Sends the text to the selected agent; resolves with the backend's answer. */
+  /** The text in the box (the conversation's draft); the owner keeps it. */
+  text: string;
+  onTextChange: (text: string) => void;
+  /** Sends the text; resolves with the backend's answer. The owner clears the text. */
   onSend: (text: string) => Promise<Result<string, AppError>>;
+  /** The box lost the focus (the owner saves the draft now). */
+  onBlur?: () => void;
   disabled?: boolean;
   placeholder?: string;
+  /** The box takes the focus whenever this changes (a chat was opened or started). */
+  focusKey?: string | number;
 };
 
 /** Tallest the text box grows before it scrolls, in px. */
 const MAX_HEIGHT = 200;
 
 /** Where the user writes. Enter sends, Shift+Enter starts a new line. */
-export const Composer = memo(function Composer({ onSend, disabled = false, placeholder = "Write a message…" }: Props) {
-  const [text, setText] = useState(loadDraft);
+export const Composer = memo(function Composer({
+  text,
+  onTextChange,
+  onSend,
+  onBlur,
+  disabled = false,
+  placeholder = "Write a message…",
+  focusKey,
+}: Props) {
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const box = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => {
-    saveDraft(text);
     const el = box.current;
     if (el) {
       el.style.height = "auto";
       el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT)}px`;
     }
   }, [text]);
+
+  useEffect(() => {
+    if (focusKey === undefined) return;
+    setError(null);
+    box.current?.focus();
+  }, [focusKey]);
 
   async function submit() {
     if (sending || disabled) return;
@@ -41,12 +59,8 @@ export const Composer = memo(function Composer({ onSend, disabled = false, place
     setSending(true);
     try {
       const result = await onSend(text);
-      if (result.status === "ok") {
-        setText("");
-        setError(null);
-      } else {
-        setError(describeError(result.error));
-      }
+      if (result.status === "ok") setError(null);
+      else setError(describeError(result.error));
     } catch {
       setError(describeError({ code: "internal" }));
     } finally {
@@ -85,9 +99,10 @@ export const Composer = memo(function Composer({ onSend, disabled = false, place
           disabled={disabled}
           aria-invalid={error !== null}
           onChange={(e) => {
-            setText(e.target.value);
+            onTextChange(e.target.value);
             setError(null);
           }}
+          onBlur={onBlur}
           onKeyDown={onKeyDown}
         />
         <button type="submit" className="button primary" data-testid="send" disabled={disabled || sending}>

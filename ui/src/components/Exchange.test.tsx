@@ -1,6 +1,6 @@
 import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { InspectedEvents } from "../bindings";
+import type { AppError, Feedback, InspectedEvents } from "../bindings";
 import { snapshot, text } from "../testFixtures";
 import { Exchange, type ExchangeActions } from "./Exchange";
 import { tool } from "./parts/samples";
@@ -24,17 +24,23 @@ const events: InspectedEvents = {
 
 function fakeActions(over: Partial<ExchangeActions> = {}): ExchangeActions {
   return {
-    retry: vi.fn<ExchangeActions["retry"]>(async () => ({ status: "ok", data: "h2" })),
+    resend: vi.fn<ExchangeActions["resend"]>(async () => ({ status: "ok", data: null })),
+    regenerate: vi.fn<ExchangeActions["regenerate"]>(async () => ({ status: "ok", data: "h2" })),
+    feedback: vi.fn<ExchangeActions["feedback"]>(async () => ({ status: "ok", data: null })),
     stop: vi.fn<ExchangeActions["stop"]>(async () => ({ status: "ok", data: null })),
     inspect: vi.fn<ExchangeActions["inspect"]>(async () => ({ status: "ok", data: events })),
     ...over,
   };
 }
 
-function renderExchange(entry = snapshot("h1", { text: "Hi", status: "completed" }), actions = fakeActions()) {
+function renderExchange(
+  entry = snapshot("h1", { text: "Hi", status: "completed" }),
+  actions = fakeActions(),
+  flags: { canContinue?: boolean; canGiveFeedback?: boolean } = {},
+) {
   render(
     <ol>
-      <Exchange entry={entry} agentName="Helper" actions={actions} />
+      <Exchange entry={entry} agentName="Helper" actions={actions} {...flags} />
     </ol>,
   );
   return actions;
@@ -160,5 +166,148 @@ describe("Inspect", () => {
     );
     expect(within(view).getByTestId("inspect-error").textContent).toMatch(/no longer known to the app/);
     expect(within(view).queryAllByTestId("inspect-event")).toHaveLength(0);
+  });
+});
+
+describe("Resend", () => {
+  const failedBefore = (error: AppError) => snapshot("h1", { status: "failed", error });
+  const resendable: AppError[] = [
+    { code: "unreachable" },
+    { code: "timeout" },
+    { code: "interrupted" },
+    { code: "internal" },
+    { code: "http", status: 429, serverCode: null, serverMessage: null },
+    { code: "http", status: 503, serverCode: null, serverMessage: null },
+  ];
+  const notResendable: AppError[] = [
+    { code: "http", status: 400, serverCode: null, serverMessage: null },
+    { code: "http", status: 401, serverCode: null, serverMessage: null },
+    { code: "executionFailed", serverCode: null, serverMessage: null },
+    { code: "streamEndedEarly", executionId: null },
+    { code: "alreadyReceived" },
+    { code: "validation", field: "message", rule: "tooLong", limit: 1, actual: 2 },
+  ];
+
+  it.each(resendable.map((e) => [JSON.stringify(e), e] as const))("is offered for %s before any answer", async (_name, error) => {
+    const actions = renderExchange(failedBefore(error));
+    await act(async () => fireEvent.click(screen.getByTestId("resend")));
+    expect(actions.resend).toHaveBeenCalledWith("h1");
+  });
+
+  it.each(notResendable.map((e) => [JSON.stringify(e), e] as const))("is not offered for %s", (_name, error) => {
+    renderExchange(failedBefore(error));
+    expect(screen.queryByTestId("resend")).toBeNull();
+    expect(screen.getByTestId("execution-error")).toBeTruthy();
+  });
+
+  it("is not offered once the server started it or parts arrived", () => {
+    renderExchange(snapshot("h1", { status: "failed", error: { code: "unreachable" }, executionId: "e1" }));
+    expect(screen.queryByTestId("resend")).toBeNull();
+    cleanup();
+    renderExchange(snapshot("h1", { status: "failed", error: { code: "timeout" }, text: "Part" }));
+    expect(screen.queryByTestId("resend")).toBeNull();
+  });
+
+  it("is not offered in an archived conversation", () => {
+    renderExchange(failedBefore({ code: "unreachable" }), fakeActions(), { canContinue: false });
+    expect(screen.queryByTestId("resend")).toBeNull();
+    expect(screen.queryByTestId("regenerate")).toBeNull();
+  });
+});
+
+describe("alreadyReceived and interrupted", () => {
+  it("says the server already has the message and that Regenerate sends it again", () => {
+    renderExchange(snapshot("h1", { status: "failed", error: { code: "alreadyReceived" } }));
+    const error = screen.getByTestId("execution-error").textContent ?? "";
+    expect(error).toContain("Already received by the server — its answer can't be fetched.");
+    expect(error).toContain("Regenerate sends it again as a new message (it may be charged again).");
+    expect(screen.queryByTestId("resend")).toBeNull();
+    expect(screen.getByTestId("regenerate")).toBeTruthy();
+  });
+
+  it("keeps an interrupted partial answer and labels it, without an error card", () => {
+    renderExchange(snapshot("h1", { status: "failed", error: { code: "interrupted" }, text: "Half an answ" }));
+    expect(screen.getByTestId("message-assistant").textContent).toBe("Half an answ");
+    expect(screen.getByTestId("interrupted-note").textContent).toBe(
+      "Interrupted — the app closed before this answer finished. What had arrived is kept.",
+    );
+    expect(screen.queryByTestId("execution-error")).toBeNull();
+    expect(screen.queryByTestId("execution-notice")?.textContent ?? "").not.toMatch(/failed/);
+    expect(screen.getAllByText(/Interrupted|failed/)).toHaveLength(1);
+  });
+});
+
+describe("Regenerate", () => {
+  it.each(["completed", "stopped"] as const)("is offered on a %s answer and regenerates this handle", async (status) => {
+    const actions = renderExchange(snapshot("h1", { status, text: "Hi" }));
+    await act(async () => fireEvent.click(screen.getByTestId("regenerate")));
+    expect(actions.regenerate).toHaveBeenCalledWith("h1");
+  });
+
+  it("is not offered while the answer streams or waits", () => {
+    renderExchange(snapshot("h1", { text: "Hal" }));
+    expect(screen.queryByTestId("regenerate")).toBeNull();
+    cleanup();
+    renderExchange(snapshot("h1", { status: "awaitingApproval" }));
+    expect(screen.queryByTestId("regenerate")).toBeNull();
+  });
+
+  it("shows why it could not regenerate", async () => {
+    renderExchange(
+      undefined,
+      fakeActions({ regenerate: vi.fn(async () => ({ status: "error" as const, error: { code: "conversationArchived" as const } })) }),
+    );
+    await act(async () => fireEvent.click(screen.getByTestId("regenerate")));
+    expect(screen.getByTestId("action-error").textContent).toMatch(/archived/);
+  });
+});
+
+describe("Feedback", () => {
+  const answered = (feedback: Feedback | null = null) =>
+    snapshot("h1", { status: "completed", text: "Hi", messageId: "m1", feedback });
+
+  it("is offered only on an answer with a message id, in a conversation the server keeps", () => {
+    renderExchange(snapshot("h1", { status: "completed", text: "Hi" }));
+    expect(screen.queryByTestId("feedback-up")).toBeNull();
+    cleanup();
+    renderExchange(answered(), fakeActions(), { canGiveFeedback: false });
+    expect(screen.queryByTestId("feedback-up")).toBeNull();
+  });
+
+  it("sends thumbs up and down for this handle", async () => {
+    const actions = renderExchange(answered());
+    const up = screen.getByRole("button", { name: "Good answer" });
+    expect(up.getAttribute("aria-pressed")).toBe("false");
+    await act(async () => fireEvent.click(up));
+    await act(async () => fireEvent.click(screen.getByRole("button", { name: "Bad answer" })));
+    expect(actions.feedback).toHaveBeenNthCalledWith(1, "h1", true);
+    expect(actions.feedback).toHaveBeenNthCalledWith(2, "h1", false);
+  });
+
+  it("is disabled while sending and shows the chosen one pressed once sent", () => {
+    renderExchange(answered({ up: false, delivery: "sending" }));
+    expect((screen.getByTestId("feedback-up") as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByTestId("feedback-down") as HTMLButtonElement).disabled).toBe(true);
+    cleanup();
+    renderExchange(answered({ up: false, delivery: "sent" }));
+    expect(screen.getByTestId("feedback-down").getAttribute("aria-pressed")).toBe("true");
+    expect(screen.getByTestId("feedback-up").getAttribute("aria-pressed")).toBe("false");
+    expect((screen.getByTestId("feedback-down") as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it("says when it wasn't sent and tries the same choice again", async () => {
+    const actions = renderExchange(answered({ up: true, delivery: "failed" }));
+    expect(screen.getByTestId("feedback-failed").textContent).toContain("Feedback wasn't sent.");
+    await act(async () => fireEvent.click(screen.getByRole("button", { name: "Try again" })));
+    expect(actions.feedback).toHaveBeenCalledWith("h1", true);
+  });
+
+  it("shows a command error in words", async () => {
+    renderExchange(
+      answered(),
+      fakeActions({ feedback: vi.fn(async () => ({ status: "error" as const, error: { code: "noMessageId" as const } })) }),
+    );
+    await act(async () => fireEvent.click(screen.getByTestId("feedback-up")));
+    expect(screen.getByTestId("feedback-error").textContent).toMatch(/no id/);
   });
 });

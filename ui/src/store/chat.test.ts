@@ -4,7 +4,9 @@ import type { ExecutionUpdate, Part } from "../bindings";
 import {
   answerMarkdown,
   applyExecutionSnapshot,
-  applySnapshot,
+  applyConversationPage,
+  conversationEntries,
+  streamingByConversation,
   applyUpdate,
   chatEntries,
   emptyChat,
@@ -40,7 +42,7 @@ describe("applyUpdate", () => {
       update("h1", 2, { type: "started", executionId: "exec-9" }),
       addText("h1", 3, "It is "),
       append("h1", 4, "4."),
-      update("h1", 5, { type: "finished", status: "completed", usage }),
+      update("h1", 5, { type: "finished", status: "completed", usage, messageId: "msg-9" }),
     ]);
     expect(chatEntries(state)).toEqual([
       {
@@ -52,8 +54,35 @@ describe("applyUpdate", () => {
         status: "completed",
         usage,
         error: null,
+        messageId: "msg-9",
+        feedback: null,
       },
     ]);
+  });
+
+  it("puts a resent execution back to running and clears its error", () => {
+    const state = foldAll([
+      accepted("h1"),
+      update("h1", 2, { type: "failed", error: { code: "unreachable" } }),
+      update("h1", 3, { type: "resent" }),
+    ]);
+    expect(state.entries.get("h1")).toMatchObject({ seq: 3, status: "running", error: null });
+  });
+
+  it("records feedback as it changes, from sending to sent or failed", () => {
+    const state = foldAll([
+      accepted("h1"),
+      update("h1", 2, { type: "finished", status: "completed", usage: null, messageId: "m1" }),
+      update("h1", 3, { type: "feedbackChanged", feedback: { up: true, delivery: "sending" } }),
+    ]);
+    expect(state.entries.get("h1")?.feedback).toEqual({ up: true, delivery: "sending" });
+    const failed = applyUpdate(state, update("h1", 4, { type: "feedbackChanged", feedback: { up: false, delivery: "failed" } }));
+    expect(failed.state.entries.get("h1")).toMatchObject({ messageId: "m1", feedback: { up: false, delivery: "failed" } });
+  });
+
+  it("keeps messageId null when the server gave none", () => {
+    const state = foldAll([accepted("h1"), update("h1", 2, { type: "finished", status: "completed", usage: null, messageId: null })]);
+    expect(state.entries.get("h1")?.messageId).toBeNull();
   });
 
   it("appends deltas to text and reasoning parts, and ignores them elsewhere", () => {
@@ -172,44 +201,71 @@ describe("applyUpdate", () => {
   });
 });
 
-describe("applySnapshot", () => {
-  it("builds the chat from a snapshot in its order", () => {
-    const state = applySnapshot(emptyChat, {
-      executions: [snapshot("a", { message: "one" }), snapshot("b", { message: "two" })],
-    });
-    expect(chatEntries(state).map((e) => e.request.message)).toEqual(["one", "two"]);
+describe("applyConversationPage", () => {
+  const page = (...handles: string[]) => handles.map((h) => snapshot(h, { message: h.toUpperCase(), seq: 2 }));
+  const messagesOf = (state: ChatState, id = "c1") => conversationEntries(state, id).map((e) => e.request.message);
+
+  it("builds a conversation from its newest page, oldest first", () => {
+    const state = applyConversationPage(emptyChat, "c1", page("a", "b"), "latest");
+    expect(messagesOf(state)).toEqual(["A", "B"]);
   });
 
-  it("replaces local entries whose seq is not higher than the snapshot's", () => {
-    const local = foldAll([accepted("a"), addText("a", 2, "lo")]);
-    const state = applySnapshot(local, {
-      executions: [snapshot("a", { seq: 4, text: "local and more", executionId: "e" })],
-    });
-    expect(state.entries.get("a")).toMatchObject({ seq: 4, parts: [text("local and more")], executionId: "e" });
-  });
-
-  it("keeps a local entry that is further along than the snapshot", () => {
-    const local = foldAll([accepted("a"), addText("a", 2, "x"), append("a", 3, "y")]);
-    const state = applySnapshot(local, { executions: [snapshot("a", { seq: 2, text: "x" })] });
+  it("keeps a local entry further along than the page, and replaces one behind it", () => {
+    const local = foldAll([accepted("a"), addText("a", 2, "x"), append("a", 3, "y"), accepted("b")]);
+    const state = applyConversationPage(
+      local,
+      "c1",
+      [snapshot("a", { seq: 2, text: "x" }), snapshot("b", { seq: 4, text: "more", executionId: "e" })],
+      "latest",
+    );
     expect(state.entries.get("a")).toMatchObject({ seq: 3, parts: [text("xy")] });
+    expect(state.entries.get("b")).toMatchObject({ seq: 4, parts: [text("more")], executionId: "e" });
   });
 
-  it("adds missing entries and keeps local-only ones after their predecessor", () => {
-    const local = foldAll([accepted("a", "A"), accepted("c", "C")]);
-    const state = applySnapshot(local, {
-      executions: [snapshot("a", { message: "A" }), snapshot("b", { message: "B" })],
-    });
-    expect(chatEntries(state).map((e) => e.request.message)).toEqual(["A", "C", "B"]);
+  it("puts messages that arrived live while the page was read after it", () => {
+    const local = foldAll([accepted("z", "Z")]);
+    const state = applyConversationPage(local, "c1", page("a", "b"), "latest");
+    expect(messagesOf(state)).toEqual(["A", "B", "Z"]);
   });
 
-  it("continues live after a snapshot from its seq", () => {
-    const state = applySnapshot(emptyChat, {
-      executions: [snapshot("a", { seq: 7, text: "streamed so far " })],
-    });
+  it("puts an older page before the loaded messages", () => {
+    const latest = applyConversationPage(emptyChat, "c1", page("c", "d"), "latest");
+    const state = applyConversationPage(latest, "c1", page("a", "b"), "older");
+    expect(messagesOf(state)).toEqual(["A", "B", "C", "D"]);
+  });
+
+  it("keeps earlier pages in place when the newest page is read again", () => {
+    const loaded = applyConversationPage(applyConversationPage(emptyChat, "c1", page("c", "d"), "latest"), "c1", page("a", "b"), "older");
+    const live = foldAll([accepted("e", "E")], loaded);
+    const state = applyConversationPage(live, "c1", page("d", "e"), "latest");
+    expect(messagesOf(state)).toEqual(["A", "B", "C", "D", "E"]);
+  });
+
+  it("leaves other conversations alone", () => {
+    const other = foldAll([accepted("x", "X", "agent-1", "c2")]);
+    const state = applyConversationPage(other, "c1", page("a"), "latest");
+    expect(messagesOf(state, "c2")).toEqual(["X"]);
+    expect(messagesOf(state)).toEqual(["A"]);
+    expect(state.entries.get("x")).toBe(other.entries.get("x"));
+  });
+
+  it("continues live after a page from its seq", () => {
+    const state = applyConversationPage(emptyChat, "c1", [snapshot("a", { seq: 7, text: "streamed so far " })], "latest");
     expect(applyUpdate(state, append("a", 7, "dup")).state).toBe(state);
     const r = applyUpdate(state, append("a", 8, "and more"));
     expect(r.needsSnapshot).toBeNull();
     expect(answerOf(r.state.entries.get("a"))).toBe("streamed so far and more");
+  });
+});
+
+describe("streamingByConversation", () => {
+  it("says which conversations have an answer streaming", () => {
+    const state = foldAll([
+      accepted("a", "A", "agent-1", "c1"),
+      accepted("b", "B", "agent-1", "c2"),
+      update("b", 2, { type: "finished", status: "completed", usage: null, messageId: null }, "c2"),
+    ]);
+    expect(streamingByConversation(state)).toEqual(new Map([["c1", true], ["c2", false]]));
   });
 });
 

@@ -11,7 +11,6 @@
 // identity, so memoised part components skip re-rendering.
 
 import type {
-  ChatSnapshot,
   ExecutionChange,
   ExecutionSnapshot,
   ExecutionUpdate,
@@ -21,8 +20,15 @@ import type {
 /** One exchange: the user's request and what the agent has produced so far. */
 export type ChatEntry = ExecutionSnapshot;
 
+/**
+ * The executions of every conversation (updates of all of them arrive), keyed by
+ * handle. Views select one conversation's by `request.conversationId`.
+ */
 export type ChatState = {
-  /** Execution handles in send order (first appearance). */
+  /**
+   * Execution handles in order: a conversation's handles keep their message order
+   * relative to each other; handles of different conversations interleave freely.
+   */
   readonly order: readonly string[];
   readonly entries: ReadonlyMap<string, ChatEntry>;
 };
@@ -35,7 +41,7 @@ export type ApplyResult = {
 
 export const emptyChat: ChatState = { order: [], entries: new Map() };
 
-/** The entries in send order. */
+/** The entries in order (every conversation). */
 export function chatEntries(state: ChatState): ChatEntry[] {
   const out: ChatEntry[] = [];
   for (const handle of state.order) {
@@ -45,17 +51,43 @@ export function chatEntries(state: ChatState): ChatEntry[] {
   return out;
 }
 
+/** One conversation's entries, oldest first. */
+export function conversationEntries(state: ChatState, conversationId: string): ChatEntry[] {
+  return chatEntries(state).filter((e) => e.request.conversationId === conversationId);
+}
+
+/** Whether an entry's answer is streaming now. */
+export function isStreaming(entry: ChatEntry): boolean {
+  return entry.status === "running" && entry.error === null;
+}
+
+/**
+ * For every conversation with at least one known execution: whether one of them
+ * streams now. Conversations absent from the map have no known execution.
+ */
+export function streamingByConversation(state: ChatState): ReadonlyMap<string, boolean> {
+  const out = new Map<string, boolean>();
+  for (const entry of state.entries.values()) {
+    const id = entry.request.conversationId;
+    if (id === "") continue;
+    out.set(id, (out.get(id) ?? false) || isStreaming(entry));
+  }
+  return out;
+}
+
 /** An execution before its first update (Rust's `ExecutionSnapshot::new`). */
 export function newEntry(handle: string): ChatEntry {
   return {
     handle,
     seq: 0,
-    request: { workspaceId: "", conversationId: null, agentId: "", message: "" },
+    request: { workspaceId: "", conversationId: "", agentId: "", message: "" },
     executionId: null,
     parts: [],
     status: "running",
     usage: null,
     error: null,
+    messageId: null,
+    feedback: null,
   };
 }
 
@@ -109,11 +141,15 @@ export function foldChange(entry: ChatEntry, seq: number, change: ExecutionChang
       if (!hasIndex(entry.parts, change.index)) return { ...entry, seq };
       return { ...entry, seq, parts: replacePart(entry.parts, change.index, change.part) };
     case "finished":
-      return { ...entry, seq, status: change.status, usage: change.usage };
+      return { ...entry, seq, status: change.status, usage: change.usage, messageId: change.messageId };
     case "failed":
       return { ...entry, seq, status: "failed", error: change.error };
     case "stopped":
       return { ...entry, seq, status: "stopped" };
+    case "resent":
+      return { ...entry, seq, status: "running", error: null };
+    case "feedbackChanged":
+      return { ...entry, seq, feedback: change.feedback };
   }
 }
 
@@ -148,30 +184,66 @@ export function applyExecutionSnapshot(state: ChatState, snapshot: ExecutionSnap
 }
 
 /**
- * Applies the whole chat's snapshot. Entries in the snapshot replace local ones whose
- * seq is not higher; missing ones are added. Order follows the snapshot; entries only
- * known locally (newer than the snapshot) keep their place after their local predecessor.
+ * Merges a page of one conversation's messages (oldest first), as `openConversation`
+ * returned them. A snapshot replaces the local entry unless the local one is further
+ * along (higher seq): updates folded while the page was read are kept.
+ *
+ * Order within the conversation:
+ * - `older` (a page before the loaded ones): the page goes before the known messages.
+ * - `latest` (the newest page): the page's order holds; a known message that is not in
+ *   the page keeps its place after the message it followed, or goes first when it came
+ *   before every message of the page. Known messages that share nothing with the page
+ *   are newer (they arrived live while it was read) and go last.
  */
-export function applySnapshot(state: ChatState, snapshot: ChatSnapshot): ChatState {
+export function applyConversationPage(
+  state: ChatState,
+  conversationId: string,
+  page: readonly ExecutionSnapshot[],
+  position: "latest" | "older",
+): ChatState {
   const entries = new Map(state.entries);
-  const order: string[] = [];
-  const seen = new Set<string>();
-  for (const exec of snapshot.executions) {
-    if (seen.has(exec.handle)) continue;
-    seen.add(exec.handle);
-    order.push(exec.handle);
+  const pageOrder: string[] = [];
+  const inPage = new Set<string>();
+  for (const exec of page) {
+    if (inPage.has(exec.handle)) continue;
+    inPage.add(exec.handle);
+    pageOrder.push(exec.handle);
     const local = entries.get(exec.handle);
     if (!local || local.seq <= exec.seq) entries.set(exec.handle, exec);
   }
-  let previous: string | null = null;
-  for (const handle of state.order) {
-    if (!seen.has(handle)) {
-      const at = previous === null ? 0 : order.indexOf(previous) + 1;
-      order.splice(at, 0, handle);
-      seen.add(handle);
+  const belongs = (handle: string) =>
+    inPage.has(handle) || state.entries.get(handle)?.request.conversationId === conversationId;
+  const known = state.order.filter((h) => state.entries.get(h)?.request.conversationId === conversationId);
+
+  let merged: string[];
+  if (position === "older") {
+    merged = [...pageOrder.filter((h) => !known.includes(h)), ...known];
+  } else {
+    const firstAnchor = known.findIndex((h) => inPage.has(h));
+    if (firstAnchor < 0) {
+      merged = [...pageOrder, ...known];
+    } else {
+      merged = [...known.slice(0, firstAnchor), ...pageOrder];
+      for (let i = firstAnchor + 1; i < known.length; i++) {
+        const handle = known[i]!;
+        if (inPage.has(handle)) continue;
+        merged.splice(merged.indexOf(known[i - 1]!) + 1, 0, handle);
+      }
     }
-    previous = handle;
   }
+
+  // The conversation's handles take the place of its first one; others keep theirs.
+  const order: string[] = [];
+  let placed = false;
+  for (const handle of state.order) {
+    if (belongs(handle)) {
+      if (!placed) order.push(...merged);
+      placed = true;
+    } else {
+      order.push(handle);
+    }
+  }
+  if (!placed) order.push(...merged);
   return { order, entries };
 }
 

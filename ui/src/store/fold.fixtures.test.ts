@@ -38,7 +38,7 @@ describe("the fold matches core's golden fixtures", () => {
     );
     const changes = new Set(updates.map((u) => u.change.type));
     expect([...changes].sort()).toEqual(
-      ["accepted", "failed", "finished", "partAdded", "partAppended", "partUpdated", "started", "stopped"],
+      ["accepted", "failed", "feedbackChanged", "finished", "partAdded", "partAppended", "partUpdated", "resent", "started", "stopped"],
     );
   });
 });

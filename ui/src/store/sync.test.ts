@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { AppError, ChatSnapshot, ExecutionSnapshot, ExecutionUpdate } from "../bindings";
+import type { AppError, ConversationChanged, ConversationSummary, ConversationView, ExecutionSnapshot, ExecutionUpdate } from "../bindings";
 import type { Result } from "../result";
-import { accepted, addText, answerOf, append, snapshot, update } from "../testFixtures";
-import { answerMarkdown, chatEntries } from "./chat";
+import { accepted, addText, answerOf, append, conversation, snapshot, update } from "../testFixtures";
+import { answerMarkdown, chatEntries, conversationEntries } from "./chat";
 import { createChatStore, type SyncCommands, type SyncEvents } from "./sync";
 
 function deferred<T>() {
@@ -17,31 +17,67 @@ function deferred<T>() {
 
 const flush = () => new Promise<void>((r) => setTimeout(r, 0));
 
+type D<T> = ReturnType<typeof deferred<T>>;
+
+function view(id: string, messages: ExecutionSnapshot[], fields: Partial<ConversationView> = {}): ConversationView {
+  return { conversation: conversation(id), draft: "", messages, moreBefore: false, before: null, ...fields };
+}
+
 /** A fake backend: records calls in order; the test decides when commands answer. */
 function fakeBackend() {
   const calls: string[] = [];
   let emit: ((u: ExecutionUpdate) => void) | null = null;
-  let unlistened = false;
-  const chat = deferred<ChatSnapshot>();
-  const execSnapshots = new Map<string, ReturnType<typeof deferred<Result<ExecutionSnapshot, AppError>>>>();
-  const sends: Array<ReturnType<typeof deferred<Result<string, AppError>>>> = [];
+  let emitChanged: ((c: ConversationChanged) => void) | null = null;
+  let unlistened = 0;
+  const execSnapshots = new Map<string, D<Result<ExecutionSnapshot, AppError>>>();
+  const opens: Array<D<Result<ConversationView, AppError>>> = [];
+  const lists: Array<D<Result<ConversationSummary[], AppError>>> = [];
+  const sends: Array<D<Result<string, AppError>>> = [];
 
   const commands: SyncCommands = {
-    chatSnapshot() {
-      calls.push("chatSnapshot");
-      return chat.promise;
-    },
     executionSnapshot(handle) {
       calls.push(`executionSnapshot:${handle}`);
       const d = deferred<Result<ExecutionSnapshot, AppError>>();
       execSnapshots.set(handle, d);
       return d.promise;
     },
+    listConversations(workspaceId, archived, after, limit) {
+      calls.push(`listConversations:${workspaceId}:${archived}:${after ? after.id : "-"}:${limit}`);
+      const d = deferred<Result<ConversationSummary[], AppError>>();
+      lists.push(d);
+      return d.promise;
+    },
+    async startConversation(workspaceId, agentId) {
+      calls.push(`startConversation:${workspaceId}:${agentId}`);
+      return { status: "ok", data: conversation("new", { workspaceId, agentId, title: "", lastActivityMs: 9_000 }) };
+    },
+    openConversation(id, before, limit) {
+      calls.push(`openConversation:${id}:${before ?? "-"}:${limit}`);
+      const d = deferred<Result<ConversationView, AppError>>();
+      opens.push(d);
+      return d.promise;
+    },
+    async saveDraft(id, text) {
+      calls.push(`saveDraft:${id}:${text}`);
+      return null;
+    },
     sendMessage(request) {
-      calls.push(`sendMessage:${request.agentId}:${request.message}`);
+      calls.push(`sendMessage:${request.conversationId}:${request.message}`);
       const d = deferred<Result<string, AppError>>();
       sends.push(d);
       return d.promise;
+    },
+    async resendMessage(handle) {
+      calls.push(`resendMessage:${handle}`);
+      return { status: "ok", data: null };
+    },
+    async regenerateMessage(handle) {
+      calls.push(`regenerateMessage:${handle}`);
+      return { status: "ok", data: `${handle}-again` };
+    },
+    async giveFeedback(handle, up) {
+      calls.push(`giveFeedback:${handle}:${up}`);
+      return { status: "ok", data: null };
     },
     async stopExecution(handle) {
       calls.push(`stopExecution:${handle}`);
@@ -60,7 +96,16 @@ function fakeBackend() {
         calls.push("listen");
         emit = (u) => cb({ payload: u });
         return () => {
-          unlistened = true;
+          unlistened++;
+        };
+      },
+    },
+    conversationChanged: {
+      async listen(cb) {
+        calls.push("listenConversations");
+        emitChanged = (c) => cb({ payload: c });
+        return () => {
+          unlistened++;
         };
       },
     },
@@ -69,12 +114,17 @@ function fakeBackend() {
     commands,
     events,
     calls,
-    chat,
     execSnapshots,
+    opens,
+    lists,
     sends,
     emit(u: ExecutionUpdate) {
       if (!emit) throw new Error("nobody is listening");
       emit(u);
+    },
+    changed(c: ConversationChanged) {
+      if (!emitChanged) throw new Error("nobody is listening");
+      emitChanged(c);
     },
     get unlistened() {
       return unlistened;
@@ -82,79 +132,169 @@ function fakeBackend() {
   };
 }
 
-describe("createChatStore start-up", () => {
-  it("subscribes before asking for the snapshot", async () => {
+/** A started store with conversation c1 open (empty unless given). */
+async function opened(messages: ExecutionSnapshot[] = [], clock = () => 50_000) {
+  const b = fakeBackend();
+  const store = createChatStore(b.commands, b.events, { now: clock });
+  await store.start();
+  const o = store.open("c1");
+  await flush();
+  b.opens[0]!.resolve({ status: "ok", data: view("c1", messages) });
+  await o;
+  return { b, store };
+}
+
+const entriesOf = (store: ReturnType<typeof createChatStore>, id = "c1") => conversationEntries(store.getState().chat, id);
+
+describe("start and open", () => {
+  it("subscribes to both events before opening a conversation", async () => {
     const b = fakeBackend();
     const store = createChatStore(b.commands, b.events);
-    const started = store.start();
+    const o = store.open("c1");
     await flush();
-    expect(b.calls).toEqual(["listen", "chatSnapshot"]);
-    b.chat.resolve({ executions: [] });
-    await started;
+    expect(b.calls).toEqual(["listen", "listenConversations", "openConversation:c1:-:50"]);
+    b.opens[0]!.resolve({ status: "ok", data: view("c1", []) });
+    await o;
   });
 
-  it("buffers updates during the snapshot and replays only those it does not cover", async () => {
+  it("buffers the conversation's updates during the open and replays only those the page does not cover", async () => {
     const b = fakeBackend();
     const store = createChatStore(b.commands, b.events);
-    const started = store.start();
+    await store.start();
+    const o = store.open("c1");
     await flush();
-    // Arrive while the snapshot is being taken: seq 2 and 3 are in the snapshot, 4 is not.
+    // Arrive while the page is being read: seq 2 and 3 are in the page, 4 is not.
     b.emit(addText("a", 2, "Hel"));
     b.emit(append("a", 3, "lo"));
     b.emit(append("a", 4, ", world"));
-    expect(store.getState().order).toEqual([]); // nothing applied before the snapshot
-    b.chat.resolve({ executions: [snapshot("a", { seq: 3, text: "Hello" })] });
-    await started;
-    expect(store.getState().entries.get("a")?.seq).toBe(4);
-    expect(answerOf(store.getState().entries.get("a"))).toBe("Hello, world");
-    expect(b.calls).toEqual(["listen", "chatSnapshot"]); // no gap, no extra fetch
+    expect(store.getState().chat.order).toEqual([]); // nothing applied before the page
+    b.opens[0]!.resolve({ status: "ok", data: view("c1", [snapshot("a", { seq: 3, text: "Hello" })]) });
+    await o;
+    expect(entriesOf(store)[0]?.seq).toBe(4);
+    expect(answerOf(entriesOf(store)[0])).toBe("Hello, world");
+    expect(b.calls.filter((c) => c.startsWith("executionSnapshot"))).toEqual([]); // no gap, no extra fetch
   });
 
-  it("continues a running execution after a reload and live updates keep flowing", async () => {
+  it("merges the page by handle: an execution further along locally keeps its updates", async () => {
     const b = fakeBackend();
     const store = createChatStore(b.commands, b.events);
-    const started = store.start();
+    await store.start();
+    b.emit(accepted("a", "hi"));
+    b.emit(addText("a", 2, "live"));
+    b.emit(append("a", 3, " and more"));
+    const o = store.open("c1");
     await flush();
-    b.chat.resolve({
-      executions: [
-        snapshot("old", { seq: 5, message: "earlier", text: "done", status: "completed" }),
-        snapshot("run", { seq: 9, message: "now", text: "streaming" }),
-      ],
-    });
-    await started;
-    let notified = 0;
-    store.subscribe(() => notified++);
-    b.emit(append("run", 10, "... done"));
-    b.emit(update("run", 11, { type: "finished", status: "completed", usage: null }));
-    expect(notified).toBe(2);
-    expect(chatEntries(store.getState()).map((e) => [e.request.message, answerOf(e), e.status])).toEqual([
-      ["earlier", "done", "completed"],
-      ["now", "streaming... done", "completed"],
+    b.opens[0]!.resolve({ status: "ok", data: view("c1", [snapshot("old", { seq: 5, message: "earlier", status: "completed" }), snapshot("a", { seq: 2, message: "hi", text: "live" })]) });
+    await o;
+    expect(entriesOf(store).map((e) => [e.request.message, answerOf(e), e.seq])).toEqual([
+      ["earlier", "", 5],
+      ["hi", "live and more", 3],
     ]);
   });
 
-  it("is idempotent: a second start neither re-subscribes nor re-fetches", async () => {
-    const b = fakeBackend();
-    const store = createChatStore(b.commands, b.events);
-    const first = store.start();
-    const second = store.start();
-    expect(second).toBe(first);
-    b.chat.resolve({ executions: [] });
-    await first;
-    expect(b.calls).toEqual(["listen", "chatSnapshot"]);
+  it("folds updates of a conversation that is not open, without showing them in the open one", async () => {
+    const { b, store } = await opened([snapshot("a", { seq: 2, status: "completed" })]);
+    b.emit(accepted("x", "elsewhere", "agent-1", "c2"));
+    b.emit(addText("x", 2, "streaming", "c2"));
+    expect(entriesOf(store).map((e) => e.handle)).toEqual(["a"]);
+    expect(entriesOf(store, "c2").map((e) => answerOf(e))).toEqual(["streaming"]);
   });
 
-  it("still goes live and rejects when the snapshot fails", async () => {
+  it("fills in a running execution of another conversation from its snapshot", async () => {
+    const { b, store } = await opened();
+    b.emit(append("y", 7, "!", 0, "c2"));
+    expect(b.calls).toContain("executionSnapshot:y");
+    b.execSnapshots.get("y")!.resolve({ status: "ok", data: snapshot("y", { seq: 7, conversationId: "c2", text: "all!" }) });
+    await flush();
+    expect(entriesOf(store, "c2").map((e) => answerOf(e))).toEqual(["all!"]);
+  });
+
+  it("loads earlier messages with `before` and puts them above", async () => {
     const b = fakeBackend();
     const store = createChatStore(b.commands, b.events);
-    const started = store.start();
+    const o = store.open("c1");
+    await flush();
+    b.opens[0]!.resolve({ status: "ok", data: view("c1", [snapshot("c", { message: "C" })], { moreBefore: true, before: 17 }) });
+    await o;
+    expect(store.getState().loaded.get("c1")).toEqual({ moreBefore: true, before: 17, loadingEarlier: false });
+    const earlier = store.loadEarlier("c1");
+    await flush();
+    expect(b.calls[b.calls.length - 1]).toBe("openConversation:c1:17:50");
+    expect(store.getState().loaded.get("c1")?.loadingEarlier).toBe(true);
+    b.opens[1]!.resolve({ status: "ok", data: view("c1", [snapshot("a", { message: "A" }), snapshot("b", { message: "B" })], { moreBefore: false, before: null }) });
+    await earlier;
+    expect(entriesOf(store).map((e) => e.request.message)).toEqual(["A", "B", "C"]);
+    expect(store.getState().loaded.get("c1")).toEqual({ moreBefore: false, before: null, loadingEarlier: false });
+    await expect(store.loadEarlier("c1")).resolves.toBeNull(); // nothing more to ask
+  });
+
+  it("reports a failed open as an error result and still folds its buffered updates", async () => {
+    const b = fakeBackend();
+    const store = createChatStore(b.commands, b.events);
+    await store.start();
+    const o = store.open("c1");
     await flush();
     b.emit(accepted("a", "buffered"));
-    b.chat.reject(new Error("ipc down"));
-    await expect(started).rejects.toThrow("ipc down");
-    expect(store.getState().entries.get("a")?.request.message).toBe("buffered");
-    b.emit(addText("a", 2, "live"));
-    expect(answerOf(store.getState().entries.get("a"))).toBe("live");
+    b.opens[0]!.resolve({ status: "error", error: { code: "storage" } });
+    await expect(o).resolves.toEqual({ status: "error", error: { code: "storage" } });
+    expect(entriesOf(store).map((e) => e.request.message)).toEqual(["buffered"]);
+  });
+});
+
+describe("conversation list", () => {
+  async function listed(rows: ConversationSummary[]) {
+    const b = fakeBackend();
+    const store = createChatStore(b.commands, b.events, { now: () => 99_000 });
+    await store.start();
+    store.showWorkspace("demo");
+    const p = store.loadConversations(false);
+    await flush();
+    b.lists[0]!.resolve({ status: "ok", data: rows });
+    await p;
+    return { b, store };
+  }
+  const titles = (store: ReturnType<typeof createChatStore>) => store.getState().conversations.active.items.map((c) => c.title);
+
+  it("lists the workspace's conversations and pages on with the last row's cursor", async () => {
+    const rows = Array.from({ length: 50 }, (_, i) => conversation(`c${i}`, { lastActivityMs: 10_000 - i }));
+    const { b, store } = await listed(rows);
+    expect(b.calls[b.calls.length - 1]).toBe("listConversations:demo:false:-:50");
+    expect(store.getState().conversations.active.complete).toBe(false);
+    const more = store.loadConversations(false, true);
+    await flush();
+    expect(b.calls[b.calls.length - 1]).toBe("listConversations:demo:false:c49:50");
+    b.lists[1]!.resolve({ status: "ok", data: [conversation("c50", { lastActivityMs: 1 })] });
+    await more;
+    expect(store.getState().conversations.active.items).toHaveLength(51);
+    expect(store.getState().conversations.active.complete).toBe(true);
+  });
+
+  it("moves a conversation to the top and titles it when a message is accepted", async () => {
+    const { b, store } = await listed([
+      conversation("c1", { title: "First", lastActivityMs: 5_000 }),
+      conversation("c2", { title: "", lastActivityMs: 4_000 }),
+    ]);
+    b.emit(accepted("h", "  \nWhat is the tallest mountain on Earth, and how was its height measured?\nMore", "agent-1", "c2"));
+    expect(titles(store)).toEqual(["What is the tallest mountain on Earth, and how was its heigh…", "First"]);
+    expect(store.getState().conversations.active.items[0]!.lastActivityMs).toBe(99_000);
+  });
+
+  it("moves a conversation that was archived into Archived, with its notice", async () => {
+    const { b, store } = await listed([conversation("c1", { title: "Old" }), conversation("c2", { title: "Other" })]);
+    b.changed({ conversation: conversation("c1", { title: "Old", archived: true }), notice: null });
+    b.changed({
+      conversation: conversation("c3", { title: "", lastActivityMs: 20_000 }),
+      notice: { kind: "previousArchived", previousId: "c1" },
+    });
+    expect(titles(store)).toEqual(["", "Other"]);
+    expect(store.getState().conversations.archived.items.map((c) => c.id)).toEqual(["c1"]);
+    expect(store.getState().conversations.notices.get("c3")).toEqual({ kind: "previousArchived", previousId: "c1" });
+  });
+
+  it("adds a started conversation to the list", async () => {
+    const { store } = await listed([conversation("c1", { lastActivityMs: 5_000 })]);
+    await store.startConversation("demo", "agent-2");
+    expect(store.getState().conversations.active.items.map((c) => c.id)).toEqual(["new", "c1"]);
   });
 });
 
@@ -162,10 +302,7 @@ describe("gaps", () => {
   async function started() {
     const b = fakeBackend();
     const store = createChatStore(b.commands, b.events);
-    const p = store.start();
-    await flush();
-    b.chat.resolve({ executions: [] });
-    await p;
+    await store.start();
     return { b, store };
   }
 
@@ -175,11 +312,11 @@ describe("gaps", () => {
     b.emit(append("a", 3, "C")); // seq 2 was lost
     expect(b.calls).toContain("executionSnapshot:a");
     b.emit(append("a", 4, "D")); // arrives during the fetch
-    expect(answerOf(store.getState().entries.get("a"))).toBe("");
+    expect(answerOf(store.getState().chat.entries.get("a"))).toBe("");
     b.execSnapshots.get("a")!.resolve({ status: "ok", data: snapshot("a", { seq: 3, text: "ABC" }) });
     await flush();
-    expect(store.getState().entries.get("a")?.seq).toBe(4);
-    expect(answerOf(store.getState().entries.get("a"))).toBe("ABCD");
+    expect(store.getState().chat.entries.get("a")?.seq).toBe(4);
+    expect(answerOf(store.getState().chat.entries.get("a"))).toBe("ABCD");
     expect(b.calls.filter((c) => c.startsWith("executionSnapshot"))).toHaveLength(1);
   });
 
@@ -198,7 +335,7 @@ describe("gaps", () => {
       .get("m")!
       .resolve({ status: "ok", data: snapshot("m", { seq: 3, message: "missed", text: "head+tail" }) });
     await flush();
-    const entries = chatEntries(store.getState());
+    const entries = chatEntries(store.getState().chat);
     expect(entries).toEqual([expect.objectContaining({ handle: "m", seq: 3 })]);
     expect([entries[0]!.request.message, answerOf(entries[0])]).toEqual(["missed", "head+tail"]);
   });
@@ -208,42 +345,39 @@ describe("send", () => {
   async function started() {
     const b = fakeBackend();
     const store = createChatStore(b.commands, b.events);
-    const p = store.start();
-    await flush();
-    b.chat.resolve({ executions: [] });
-    await p;
+    await store.start();
     return { b, store };
   }
 
   it("creates the entry from `accepted` even when it arrives before sendMessage resolves", async () => {
     const { b, store } = await started();
-    const sent = store.send({ agentId: "agent-1", message: "hi" });
+    const sent = store.send({ conversationId: "c1", message: "hi" });
     b.emit(accepted("h1", "hi"));
-    expect(chatEntries(store.getState()).map((e) => e.request.message)).toEqual(["hi"]);
+    expect(chatEntries(store.getState().chat).map((e) => e.request.message)).toEqual(["hi"]);
     b.sends[0]!.resolve({ status: "ok", data: "h1" });
     await expect(sent).resolves.toEqual({ status: "ok", data: "h1" });
-    expect(b.calls).toEqual(["listen", "chatSnapshot", "sendMessage:agent-1:hi"]);
-    expect(store.getState().order).toEqual(["h1"]);
+    expect(b.calls).toEqual(["listen", "listenConversations", "sendMessage:c1:hi"]);
+    expect(store.getState().chat.order).toEqual(["h1"]);
   });
 
   it("does not create an entry from an error result", async () => {
     const { b, store } = await started();
-    const sent = store.send({ agentId: "agent-1", message: "hi" });
+    const sent = store.send({ conversationId: "c1", message: "hi" });
     b.sends[0]!.resolve({ status: "error", error: { code: "unreachable" } });
     await expect(sent).resolves.toEqual({ status: "error", error: { code: "unreachable" } });
-    expect(store.getState().order).toEqual([]);
+    expect(store.getState().chat.order).toEqual([]);
   });
 
   it("asks for the snapshot when the command resolves and `accepted` never came", async () => {
     const { b, store } = await started();
-    const sent = store.send({ agentId: "agent-1", message: "hi" });
+    const sent = store.send({ conversationId: "c1", message: "hi" });
     b.sends[0]!.resolve({ status: "ok", data: "h9" });
     await sent;
     expect(b.calls).toContain("executionSnapshot:h9");
     b.emit(accepted("h9", "hi")); // late: buffered until the snapshot lands
     b.execSnapshots.get("h9")!.resolve({ status: "ok", data: snapshot("h9", { seq: 2, message: "hi", executionId: "e" }) });
     await flush();
-    expect(chatEntries(store.getState())).toEqual([expect.objectContaining({ handle: "h9", seq: 2, executionId: "e" })]);
+    expect(chatEntries(store.getState().chat)).toEqual([expect.objectContaining({ handle: "h9", seq: 2, executionId: "e" })]);
   });
 });
 
@@ -264,16 +398,13 @@ describe("stop and inspect", () => {
   it("leave the chat to the updates: stopping changes nothing until `stopped` arrives", async () => {
     const b = fakeBackend();
     const store = createChatStore(b.commands, b.events);
-    const p = store.start();
-    await flush();
-    b.chat.resolve({ executions: [] });
-    await p;
+    await store.start();
     b.emit(accepted("h1"));
     const before = store.getState();
     await store.stop("h1");
     expect(store.getState()).toBe(before);
     b.emit(update("h1", 2, { type: "stopped" }));
-    expect(store.getState().entries.get("h1")?.status).toBe("stopped");
+    expect(store.getState().chat.entries.get("h1")?.status).toBe("stopped");
   });
 });
 
@@ -281,50 +412,40 @@ describe("close", () => {
   it("unsubscribes and ignores later updates", async () => {
     const b = fakeBackend();
     const store = createChatStore(b.commands, b.events);
-    const p = store.start();
-    await flush();
-    b.chat.resolve({ executions: [] });
-    await p;
+    await store.start();
     store.close();
-    expect(b.unlistened).toBe(true);
+    expect(b.unlistened).toBe(2);
     b.emit(accepted("late"));
-    expect(store.getState().order).toEqual([]);
+    expect(store.getState().chat.order).toEqual([]);
+  });
+});
+
+describe("resend, regenerate and feedback", () => {
+  it("pass the handle through and fill in a regenerated execution whose `accepted` was missed", async () => {
+    const { b, store } = await opened([snapshot("h1", { seq: 3, status: "completed" })]);
+    await expect(store.resend("h1")).resolves.toEqual({ status: "ok", data: null });
+    await expect(store.feedback("h1", false)).resolves.toEqual({ status: "ok", data: null });
+    await expect(store.regenerate("h1")).resolves.toEqual({ status: "ok", data: "h1-again" });
+    expect(b.calls.slice(-4)).toEqual(["resendMessage:h1", "giveFeedback:h1:false", "regenerateMessage:h1", "executionSnapshot:h1-again"]);
   });
 });
 
 describe("render scheduling", () => {
   it("folds every update at once but tells listeners once per scheduled frame", async () => {
     const frames: Array<() => void> = [];
-    let emit: (u: ExecutionUpdate) => void = () => undefined;
-    const store = createChatStore(
-      {
-        chatSnapshot: async () => ({ executions: [] }),
-        executionSnapshot: async (handle) => ({ status: "error", error: { code: "unknownExecution", handle } }),
-        sendMessage: async () => ({ status: "ok", data: "h" }),
-        stopExecution: async () => ({ status: "ok", data: null }),
-        inspectExecution: async () => ({ status: "ok", data: { events: [], cut: 0 } }),
-      },
-      {
-        executionUpdate: {
-          listen: async (cb) => {
-            emit = (u) => cb({ payload: u });
-            return () => undefined;
-          },
-        },
-      },
-      (render) => frames.push(render),
-    );
+    const b = fakeBackend();
+    const store = createChatStore(b.commands, b.events, { schedule: (render) => frames.push(render) });
     await store.start();
     frames.splice(0).forEach((f) => f());
     let renders = 0;
     store.subscribe(() => renders++);
-    emit(accepted("h", "hi"));
-    emit(addText("h", 2, "a"));
-    emit(append("h", 3, "b"));
+    b.emit(accepted("h", "hi"));
+    b.emit(addText("h", 2, "a"));
+    b.emit(append("h", 3, "b"));
     expect(renders).toBe(0);
     expect(frames.length).toBeGreaterThan(0);
     // The fold is already done; only the render waits for the frame.
-    expect(answerMarkdown(store.getState().entries.get("h")!.parts)).toBe("ab");
+    expect(answerMarkdown(store.getState().chat.entries.get("h")!.parts)).toBe("ab");
     frames.splice(0).forEach((f) => f());
     expect(renders).toBeGreaterThanOrEqual(1);
   });

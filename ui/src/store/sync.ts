@@ -1,11 +1,19 @@
-// Keeps a ChatState in line with the backend: live updates, plus snapshots whenever the
-// live stream cannot be trusted (start-up, reload, a gap). Tauri events are not
-// buffered by the backend, so the order at start matters: subscribe first (buffering),
-// then take the snapshot, then replay what arrived meanwhile.
+// Keeps the UI's view in line with the backend: live updates of every conversation's
+// executions, conversation pages as they are opened, and the sidebar's lists.
+//
+// Tauri events are not buffered by the backend, so the order matters: subscribe first
+// (start), then open a conversation while buffering its updates, merge the page (by
+// handle, the higher seq wins), then replay what arrived meanwhile. A gap in one
+// execution's updates is filled from its snapshot. Updates of conversations that are
+// not open are folded too: switching back is instant and the sidebar knows which
+// conversations are answering.
 
 import type {
   AppError,
-  ChatSnapshot,
+  ConversationChanged,
+  ConversationCursor,
+  ConversationSummary,
+  ConversationView,
   ExecutionSnapshot,
   ExecutionUpdate,
   InspectedEvents,
@@ -13,38 +21,95 @@ import type {
 } from "../bindings";
 import type { Result } from "../result";
 import {
+  applyConversationPage,
   applyExecutionSnapshot,
-  applySnapshot,
   applyUpdate,
   emptyChat,
   type ChatState,
 } from "./chat";
+import {
+  PAGE_SIZE,
+  conversationChanged,
+  emptyConversations,
+  forWorkspace,
+  messageSent,
+  pageFailed,
+  pageLoaded,
+  pageRequested,
+  type ConversationsState,
+} from "./conversations";
 
 /** The commands the sync layer uses (a subset of `commands` in bindings.ts). */
 export interface SyncCommands {
-  chatSnapshot(): Promise<ChatSnapshot>;
   executionSnapshot(handle: string): Promise<Result<ExecutionSnapshot, AppError>>;
+  listConversations(
+    workspaceId: string,
+    archived: boolean,
+    after: ConversationCursor | null,
+    limit: number,
+  ): Promise<Result<ConversationSummary[], AppError>>;
+  startConversation(workspaceId: string, agentId: string): Promise<Result<ConversationSummary, AppError>>;
+  openConversation(conversationId: string, before: number | null, limit: number): Promise<Result<ConversationView, AppError>>;
+  saveDraft(conversationId: string, text: string): Promise<unknown>;
   sendMessage(request: SendRequest): Promise<Result<string, AppError>>;
+  resendMessage(handle: string): Promise<Result<null, AppError>>;
+  regenerateMessage(handle: string): Promise<Result<string, AppError>>;
+  giveFeedback(handle: string, up: boolean): Promise<Result<null, AppError>>;
   stopExecution(handle: string): Promise<Result<null, AppError>>;
   inspectExecution(handle: string): Promise<Result<InspectedEvents, AppError>>;
 }
 
+type Listen<T> = { listen(cb: (event: { payload: T }) => void): Promise<() => void> };
+
 /** The events the sync layer uses (a subset of `events` in bindings.ts). */
 export interface SyncEvents {
-  executionUpdate: {
-    listen(cb: (event: { payload: ExecutionUpdate }) => void): Promise<() => void>;
-  };
+  executionUpdate: Listen<ExecutionUpdate>;
+  conversationChanged: Listen<ConversationChanged>;
 }
 
+/** What the store knows of an opened conversation's pages. */
+export type LoadedConversation = {
+  /** Older messages exist. */
+  readonly moreBefore: boolean;
+  /** Pass to `openConversation` for the page before the loaded ones. */
+  readonly before: number | null;
+  /** An older page is on its way. */
+  readonly loadingEarlier: boolean;
+};
+
+export type StoreState = {
+  /** Executions of every conversation. */
+  readonly chat: ChatState;
+  /** The sidebar's lists, for the shown workspace. */
+  readonly conversations: ConversationsState;
+  /** Conversations opened at least once, by id. */
+  readonly loaded: ReadonlyMap<string, LoadedConversation>;
+};
+
 export interface ChatStore {
-  /** Subscribes, loads the snapshot, replays buffered updates. Idempotent. */
+  /** Subscribes to the backend's events. Idempotent; call before anything else. */
   start(): Promise<void>;
   /** Unsubscribes for good: later updates are ignored and listeners dropped. */
   close(): void;
-  getState(): ChatState;
+  getState(): StoreState;
   subscribe(listener: () => void): () => void;
+  /** The sidebar shows this workspace's conversations (its lists start empty). */
+  showWorkspace(workspaceId: string): void;
+  /** Loads the first page of a list, or the next one with `more`. */
+  loadConversations(archived: boolean, more?: boolean): Promise<Result<ConversationSummary[], AppError>>;
+  /** Starts an empty conversation; it joins the list. */
+  startConversation(workspaceId: string, agentId: string): Promise<Result<ConversationSummary, AppError>>;
+  /** Loads a conversation's newest messages (and its draft), merged with what is known. */
+  open(conversationId: string): Promise<Result<ConversationView, AppError>>;
+  /** Loads the page of messages before the loaded ones. */
+  loadEarlier(conversationId: string): Promise<Result<ConversationView, AppError> | null>;
+  /** Keeps a conversation's draft (errors are dropped: a draft is best effort). */
+  saveDraft(conversationId: string, text: string): Promise<void>;
   /** Sends a message. The chat entry appears from the `accepted` update, not from here. */
   send(request: SendRequest): Promise<Result<string, AppError>>;
+  resend(handle: string): Promise<Result<null, AppError>>;
+  regenerate(handle: string): Promise<Result<string, AppError>>;
+  feedback(handle: string, up: boolean): Promise<Result<null, AppError>>;
   /** Stops a running execution; the `stopped` update follows as usual. */
   stop(handle: string): Promise<Result<null, AppError>>;
   /** The raw events of one execution, for the Inspect view. */
@@ -53,6 +118,9 @@ export interface ChatStore {
 
 /** How many times in a row one handle's snapshot is re-fetched because gaps persist. */
 const MAX_SNAPSHOT_ATTEMPTS = 3;
+
+/** How many messages one page of a conversation holds. */
+export const MESSAGE_PAGE = 50;
 
 /**
  * When listeners hear of a change. Updates are folded as they arrive, but React need
@@ -78,18 +146,32 @@ export function everyFrame(): RenderScheduler {
 
 const immediately: RenderScheduler = (render) => render();
 
-export function createChatStore(
-  commands: SyncCommands,
-  events: SyncEvents,
-  schedule: RenderScheduler = immediately,
-): ChatStore {
-  let state: ChatState = emptyChat;
+export type StoreOptions = {
+  schedule?: RenderScheduler;
+  /** The clock (Unix ms) that dates a sent message in the sidebar. */
+  now?: () => number;
+};
+
+/** A command that threw (an IPC failure) as the `internal` error. */
+async function settle<T>(call: () => Promise<Result<T, AppError>>): Promise<Result<T, AppError>> {
+  try {
+    return await call();
+  } catch {
+    return { status: "error", error: { code: "internal" } };
+  }
+}
+
+export function createChatStore(commands: SyncCommands, events: SyncEvents, options: StoreOptions = {}): ChatStore {
+  const schedule = options.schedule ?? immediately;
+  const now = options.now ?? (() => Date.now());
+  let state: StoreState = { chat: emptyChat, conversations: emptyConversations, loaded: new Map() };
   const listeners = new Set<() => void>();
   let started: Promise<void> | null = null;
-  let unlisten: (() => void) | null = null;
+  const unlisten: Array<() => void> = [];
   let closed = false;
-  /** Updates received before the chat snapshot was applied. */
-  let startBuffer: ExecutionUpdate[] | null = null;
+  /** Conversations being opened, with their updates that arrived meanwhile. */
+  const opening = new Map<string, ExecutionUpdate[]>();
+  const openCalls = new Map<string, Promise<Result<ConversationView, AppError>>>();
   /** Handles whose snapshot is being fetched, with the updates that arrived meanwhile. */
   const refetching = new Map<string, ExecutionUpdate[]>();
 
@@ -97,20 +179,42 @@ export function createChatStore(
     for (const listener of listeners) listener();
   }
 
-  function notify(): void {
+  function setState(next: Partial<StoreState>): void {
+    const merged = { ...state, ...next };
+    if (
+      merged.chat === state.chat &&
+      merged.conversations === state.conversations &&
+      merged.loaded === state.loaded
+    ) {
+      return;
+    }
+    state = merged;
     schedule(notifyNow);
   }
 
-  function setState(next: ChatState): void {
-    if (next === state) return;
-    state = next;
-    notify();
+  function setLoaded(conversationId: string, info: LoadedConversation): void {
+    const loaded = new Map(state.loaded);
+    loaded.set(conversationId, info);
+    setState({ loaded });
+  }
+
+  /** Folds one update; a newly accepted message moves its conversation up the list. */
+  function fold(update: ExecutionUpdate): void {
+    const result = applyUpdate(state.chat, update);
+    let conversations = state.conversations;
+    if (result.state !== state.chat && update.change.type === "accepted") {
+      const { conversationId, message } = update.change.request;
+      conversations = messageSent(conversations, conversationId, message, now());
+    }
+    setState({ chat: result.state, conversations });
+    if (result.needsSnapshot) void refetch(result.needsSnapshot, [update]);
   }
 
   function receive(update: ExecutionUpdate): void {
     if (closed) return;
-    if (startBuffer) {
-      startBuffer.push(update);
+    const buffer = opening.get(update.conversationId);
+    if (buffer) {
+      buffer.push(update);
       return;
     }
     const pending = refetching.get(update.handle);
@@ -118,9 +222,7 @@ export function createChatStore(
       pending.push(update);
       return;
     }
-    const result = applyUpdate(state, update);
-    setState(result.state);
-    if (result.needsSnapshot) void refetch(result.needsSnapshot, [update]);
+    fold(update);
   }
 
   /** Fetches one execution's snapshot, applies it, replays updates that came meanwhile. */
@@ -136,7 +238,7 @@ export function createChatStore(
     }
     refetching.delete(handle);
     if (closed) return;
-    let next = state;
+    let next = state.chat;
     if (snapshot?.status === "ok") next = applyExecutionSnapshot(next, snapshot.data);
     let gap = false;
     for (const update of pending) {
@@ -144,42 +246,55 @@ export function createChatStore(
       next = result.state;
       if (result.needsSnapshot) gap = true;
     }
-    setState(next);
+    setState({ chat: next });
     // A snapshot older than the updates it should cover: ask again, a bounded number
     // of times. An unknown execution on the backend is not retried.
     if (gap && snapshot?.status === "ok" && attempt < MAX_SNAPSHOT_ATTEMPTS) {
-      const stillPending = pending.filter((u) => applyUpdate(state, u).needsSnapshot !== null);
+      const stillPending = pending.filter((u) => applyUpdate(state.chat, u).needsSnapshot !== null);
       void refetch(handle, stillPending, attempt + 1);
     }
   }
 
-  async function run(): Promise<void> {
-    startBuffer = [];
-    unlisten = await events.executionUpdate.listen((event) => receive(event.payload));
-    let failure: unknown = null;
-    try {
-      const snapshot = await commands.chatSnapshot();
-      state = applySnapshot(state, snapshot);
-    } catch (e) {
-      failure = e;
-    }
-    const buffered = startBuffer;
-    startBuffer = null;
-    // Updates already covered by the snapshot have seq <= the entry's seq: ignored.
-    for (const update of buffered) receive(update);
-    notify();
-    if (failure !== null) throw failure;
+  function changed(event: ConversationChanged): void {
+    if (closed) return;
+    setState({ conversations: conversationChanged(state.conversations, event.conversation, event.notice) });
   }
 
-  return {
+  async function run(): Promise<void> {
+    unlisten.push(await events.executionUpdate.listen((event) => receive(event.payload)));
+    unlisten.push(await events.conversationChanged.listen((event) => changed(event.payload)));
+  }
+
+  async function openNow(conversationId: string): Promise<Result<ConversationView, AppError>> {
+    await (started ?? store.start());
+    opening.set(conversationId, []);
+    const result = await settle(() => commands.openConversation(conversationId, null, MESSAGE_PAGE));
+    const buffered = opening.get(conversationId) ?? [];
+    opening.delete(conversationId);
+    if (closed) return result;
+    if (result.status === "ok") {
+      const view = result.data;
+      const loaded = new Map(state.loaded);
+      loaded.set(conversationId, { moreBefore: view.moreBefore, before: view.before, loadingEarlier: false });
+      setState({
+        chat: applyConversationPage(state.chat, conversationId, view.messages, "latest"),
+        conversations: conversationChanged(state.conversations, view.conversation),
+        loaded,
+      });
+    }
+    // Updates already covered by the page have seq <= the entry's seq: ignored.
+    for (const update of buffered) receive(update);
+    return result;
+  }
+
+  const store: ChatStore = {
     start() {
       if (!started) started = run();
       return started;
     },
     close() {
       closed = true;
-      unlisten?.();
-      unlisten = null;
+      for (const stop of unlisten.splice(0)) stop();
       listeners.clear();
     },
     getState: () => state,
@@ -189,21 +304,87 @@ export function createChatStore(
         listeners.delete(listener);
       };
     },
-    async send({ agentId, message }) {
-      const result = await commands.sendMessage({ agentId, message });
+    showWorkspace(workspaceId) {
+      setState({ conversations: forWorkspace(state.conversations, workspaceId) });
+    },
+    async loadConversations(archived, more = false) {
+      const workspaceId = state.conversations.workspaceId;
+      if (workspaceId === null) return { status: "ok", data: [] };
+      const list = archived ? state.conversations.archived : state.conversations.active;
+      const after = more ? list.cursor : null;
+      setState({ conversations: pageRequested(state.conversations, archived) });
+      const result = await settle(() => commands.listConversations(workspaceId, archived, after, PAGE_SIZE));
+      if (closed) return result;
+      setState({
+        conversations:
+          result.status === "ok"
+            ? pageLoaded(state.conversations, workspaceId, archived, result.data, PAGE_SIZE)
+            : pageFailed(state.conversations, archived),
+      });
+      return result;
+    },
+    async startConversation(workspaceId, agentId) {
+      const result = await settle(() => commands.startConversation(workspaceId, agentId));
+      if (result.status === "ok" && !closed) {
+        setState({ conversations: conversationChanged(state.conversations, result.data) });
+      }
+      return result;
+    },
+    open(conversationId) {
+      const inFlight = openCalls.get(conversationId);
+      if (inFlight) return inFlight;
+      const call = openNow(conversationId).finally(() => openCalls.delete(conversationId));
+      openCalls.set(conversationId, call);
+      return call;
+    },
+    async loadEarlier(conversationId) {
+      const info = state.loaded.get(conversationId);
+      if (!info || !info.moreBefore || info.loadingEarlier || info.before === null) return null;
+      setLoaded(conversationId, { ...info, loadingEarlier: true });
+      const result = await settle(() => commands.openConversation(conversationId, info.before, MESSAGE_PAGE));
+      if (closed) return result;
+      if (result.status === "ok") {
+        const view = result.data;
+        const loaded = new Map(state.loaded);
+        loaded.set(conversationId, { moreBefore: view.moreBefore, before: view.before, loadingEarlier: false });
+        setState({ chat: applyConversationPage(state.chat, conversationId, view.messages, "older"), loaded });
+      } else {
+        setLoaded(conversationId, { ...info, loadingEarlier: false });
+      }
+      return result;
+    },
+    async saveDraft(conversationId, text) {
+      try {
+        await commands.saveDraft(conversationId, text);
+      } catch {
+        // A draft that could not be kept is still in the composer.
+      }
+    },
+    async send(request) {
+      const result = await commands.sendMessage(request);
       // Normally the `accepted` update has arrived by now or is on its way. If this page
       // missed it (it listened late), the execution's snapshot fills the entry in.
       if (
         result.status === "ok" &&
-        !startBuffer &&
-        !state.entries.has(result.data) &&
+        !opening.has(request.conversationId) &&
+        !state.chat.entries.has(result.data) &&
         !refetching.has(result.data)
       ) {
         void refetch(result.data, []);
       }
       return result;
     },
+    resend: (handle) => commands.resendMessage(handle),
+    async regenerate(handle) {
+      const result = await commands.regenerateMessage(handle);
+      if (result.status === "ok" && !state.chat.entries.has(result.data) && !refetching.has(result.data)) {
+        void refetch(result.data, []);
+      }
+      return result;
+    },
+    feedback: (handle, up) => commands.giveFeedback(handle, up),
     stop: (handle) => commands.stopExecution(handle),
     inspect: (handle) => commands.inspectExecution(handle),
   };
+  return store;
 }

@@ -1,8 +1,8 @@
 import { useSyncExternalStore } from "react";
-import type { ChatState } from "./chat";
+import type { StoreState } from "./sync";
 import type { ChatStore } from "./sync";
 
-/** The store's current ChatState; re-renders when it changes. */
-export function useChatState(store: ChatStore): ChatState {
+/** The store's current state; re-renders when it changes. */
+export function useStoreState(store: ChatStore): StoreState {
   return useSyncExternalStore(store.subscribe, store.getState, store.getState);
 }

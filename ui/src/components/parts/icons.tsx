@@ -132,3 +132,48 @@ export function SearchIcon() {
 export function Spinner() {
   return <span className="spinner" aria-hidden="true" />;
 }
+
+export function RefreshIcon() {
+  return (
+    <Svg>
+      <path d="M13 3v3.5H9.5" />
+      <path d="M12.6 6.4A5 5 0 1 0 13 9.5" />
+    </Svg>
+  );
+}
+
+export function SendAgainIcon() {
+  return (
+    <Svg>
+      <path d="M2.5 8h9" />
+      <path d="M8.5 4.5L12 8l-3.5 3.5" />
+      <path d="M13.5 3v10" />
+    </Svg>
+  );
+}
+
+export function ThumbUpIcon() {
+  return (
+    <Svg>
+      <path d="M5 7v6.5H2.8V7z" />
+      <path d="M5 7l2.6-4.5c.9 0 1.6.8 1.4 1.7L8.6 6.5h3.6c.8 0 1.4.8 1.2 1.6l-1 4.3c-.2.6-.7 1.1-1.4 1.1H5" />
+    </Svg>
+  );
+}
+
+export function ThumbDownIcon() {
+  return (
+    <Svg>
+      <path d="M11 9V2.5h2.2V9z" />
+      <path d="M11 9l-2.6 4.5c-.9 0-1.6-.8-1.4-1.7l.4-2.3H3.8c-.8 0-1.4-.8-1.2-1.6l1-4.3c.2-.6.7-1.1 1.4-1.1H11" />
+    </Svg>
+  );
+}
+
+export function PlusIcon() {
+  return (
+    <Svg>
+      <path d="M8 3v10M3 8h10" />
+    </Svg>
+  );
+}

@@ -1,0 +1,160 @@
+import type { AgentSummary, AppError, ConversationNotice, ConversationSummary } from "../bindings";
+import { OPEN_CONVERSATION_FAILED, describeError } from "../errors";
+import { messages } from "../messages";
+import type { Result } from "../result";
+import type { ChatEntry } from "../store/chat";
+import type { LoadedConversation } from "../store/sync";
+import { AgentPicker } from "./AgentPicker";
+import { ChatView } from "./ChatView";
+import { Composer } from "./Composer";
+import type { ExchangeActions } from "./Exchange";
+
+const words = messages.conversation;
+
+export type OpenPhase = { phase: "loading" } | { phase: "loaded" } | { phase: "failed"; error: AppError };
+
+type Props = {
+  /** The open conversation; null for a new chat not created yet. */
+  conversation: ConversationSummary | null;
+  open: OpenPhase;
+  entries: ChatEntry[];
+  agents: AgentSummary[];
+  actions: ExchangeActions;
+  loaded: LoadedConversation | undefined;
+  onLoadEarlier: () => void;
+  onRetryOpen: () => void;
+  notice: ConversationNotice | undefined;
+  /** The server's status for a local-only conversation, when known. */
+  localOnlyStatus: number | null;
+  /** The agent a new chat goes to. */
+  pickedAgentId: string | null;
+  onPickAgent: (agentId: string) => void;
+  text: string;
+  onTextChange: (text: string) => void;
+  onSend: (text: string) => Promise<Result<string, AppError>>;
+  onComposerBlur: () => void;
+  composerFocusKey: string | number;
+  onContinueNew: () => void;
+  continuing: boolean;
+};
+
+/** The right side: the conversation's header and notices, its messages, the composer. */
+export function ConversationPane(props: Props) {
+  const { conversation, open, entries, agents, actions, loaded, notice, pickedAgentId } = props;
+  const archived = conversation?.archived ?? false;
+  const empty = entries.length === 0 && open.phase === "loaded";
+  // Once a conversation has messages its agent is fixed; a new or empty one picks.
+  const agentFixed = conversation !== null && (!empty || archived);
+  const agentId = conversation?.agentId ?? pickedAgentId;
+  const agentName =
+    conversation?.agentName ?? agents.find((a) => a.id === pickedAgentId)?.name ?? null;
+  const knownAgents =
+    conversation && !agents.some((a) => a.id === conversation.agentId)
+      ? [...agents, { id: conversation.agentId, name: conversation.agentName, description: "", requiresUserMessage: true }]
+      : agents;
+  const title = conversation && conversation.title !== "" ? conversation.title : words.emptyTitle;
+
+  const top = (
+    <>
+      {notice?.kind === "previousArchived" && conversation && (
+        <p className="conversation-notice" data-testid="conversation-notice" role="note">
+          {words.previousArchived(conversation.agentName)}
+        </p>
+      )}
+      {loaded?.moreBefore && (
+        <div className="load-earlier">
+          <button
+            type="button"
+            className="button quiet"
+            data-testid="load-earlier"
+            disabled={loaded.loadingEarlier}
+            onClick={props.onLoadEarlier}
+          >
+            {loaded.loadingEarlier ? words.loadingEarlier : words.earlier}
+          </button>
+        </div>
+      )}
+    </>
+  );
+
+  return (
+    <section className="conversation-pane" aria-label={title}>
+      <div className="conversation-header">
+        <div className="conversation-heading">
+          <h2 className="conversation-heading-title" data-testid="conversation-heading">
+            {title}
+          </h2>
+          {agentFixed ? (
+            <span className="conversation-agent-fixed" data-testid="conversation-agent">
+              {words.with(conversation?.agentName ?? "")}
+            </span>
+          ) : (
+            <AgentPicker agents={agents} selectedId={agentId} onSelect={props.onPickAgent} />
+          )}
+        </div>
+        {conversation?.localOnly && (
+          <p className="local-only-note" data-testid="local-only-note">
+            {words.localOnly(conversation.agentName, props.localOnlyStatus)}
+          </p>
+        )}
+      </div>
+      <main className="chat-area">
+        {open.phase === "failed" && (
+          <p className="banner" data-testid="open-error" role="alert">
+            {OPEN_CONVERSATION_FAILED} {describeError(open.error)}{" "}
+            <button type="button" className="link-button" onClick={props.onRetryOpen}>
+              {messages.sidebar.retry}
+            </button>
+          </p>
+        )}
+        {open.phase === "loading" && entries.length === 0 ? (
+          <div className="chat-loading" data-testid="loading">
+            {words.loading}
+          </div>
+        ) : (
+          <ChatView
+            key={conversation?.id ?? "new"}
+            entries={entries}
+            agents={knownAgents}
+            actions={actions}
+            canContinue={!archived}
+            canGiveFeedback={!(conversation?.localOnly ?? false)}
+            top={top}
+            empty={
+              <div className="chat-empty" data-testid="chat-empty">
+                <p className="chat-empty-title">{words.emptyTitle}</p>
+                <p>{words.emptyBody(agentName)}</p>
+              </div>
+            }
+          />
+        )}
+      </main>
+      <footer className="composer-dock">
+        {archived && conversation ? (
+          <div className="archived-bar" data-testid="archived-bar">
+            <p>{words.archived}</p>
+            <button
+              type="button"
+              className="button primary"
+              data-testid="continue-new-chat"
+              disabled={props.continuing}
+              onClick={props.onContinueNew}
+            >
+              {words.continueNew}
+            </button>
+          </div>
+        ) : (
+          <Composer
+            text={props.text}
+            onTextChange={props.onTextChange}
+            onSend={props.onSend}
+            onBlur={props.onComposerBlur}
+            disabled={agentId === null}
+            placeholder={words.placeholder(agentName)}
+            focusKey={props.composerFocusKey}
+          />
+        )}
+      </footer>
+    </section>
+  );
+}
