@@ -22,10 +22,13 @@ export function newDataDir() {
 
 /**
  * Opens the app with these command-line arguments (for example `--data-dir` and a
- * standalone emulator's workspace) and waits for its readiness signal (never a fixed
- * sleep).
+ * standalone emulator's workspace; a fresh data folder when none is given) and waits
+ * for its readiness signal (never a fixed sleep).
  */
 export async function openApp(args = []) {
+  // Every app gets its own data folder (so its history starts empty and no test reads
+  // another's chats, or the user's), unless the test names one to restart on.
+  if (!args.includes("--data-dir")) args = ["--data-dir", newDataDir(), ...args];
   const browser = await remote({
     hostname: "127.0.0.1",
     port,
@@ -75,10 +78,54 @@ export async function closeApp(browser) {
   await Promise.race([browser.deleteSession().catch(() => undefined), new Promise((r) => setTimeout(r, 5_000))]);
 }
 
-/** Picks the agent with this id in the header. */
+/**
+ * Makes the next message go to this agent. A new or empty chat offers the agent picker:
+ * picking there chooses the chat's agent. A chat with messages has its agent fixed, so
+ * a new chat is started for the agent.
+ */
 export async function pickAgent(browser, agentId) {
   const picker = await browser.$('[data-testid="agent-picker"]');
-  await picker.selectByAttribute("value", agentId);
+  if (await picker.isExisting()) {
+    await picker.selectByAttribute("value", agentId);
+    return;
+  }
+  await newChat(browser, agentId);
+}
+
+/** Starts a new chat (New chat in the sidebar), with this agent when given. */
+export async function newChat(browser, agentId) {
+  await browser.$('[data-testid="new-chat"]').click();
+  const picker = await browser.$('[data-testid="agent-picker"]');
+  await picker.waitForExist({ timeout: 5_000, timeoutMsg: "New chat did not offer the agent picker" });
+  if (agentId) await picker.selectByAttribute("value", agentId);
+}
+
+/** The titles in the sidebar's list of active conversations, top to bottom. */
+export async function sidebarTitles(browser) {
+  return browser.execute(() =>
+    [...document.querySelectorAll('[data-testid="conversation-item"]')]
+      .filter((e) => !e.closest('[data-testid="archived-list"]'))
+      .map((e) => e.querySelector('[data-testid="conversation-title"]').innerText.trim()),
+  );
+}
+
+/** Opens the first conversation in the sidebar with this title and waits for it to load. */
+export async function openConversationByTitle(browser, title, timeout = 10_000) {
+  const id = await browser.execute(
+    (wanted) =>
+      [...document.querySelectorAll('[data-testid="conversation-item"]')]
+        .find((e) => e.querySelector('[data-testid="conversation-title"]').innerText.trim() === wanted)
+        ?.getAttribute("data-conversation-id") ?? null,
+    title,
+  );
+  if (!id) throw new Error(`no conversation titled "${title}" in the sidebar`);
+  const item = await browser.$(`[data-testid="conversation-item"][data-conversation-id="${id}"]`);
+  await item.click();
+  await browser.waitUntil(
+    async () =>
+      (await item.getAttribute("aria-current")) === "true" && !(await browser.$('[data-testid="loading"]').isExisting()),
+    { timeout, timeoutMsg: `the conversation "${title}" did not open` },
+  );
 }
 
 /**

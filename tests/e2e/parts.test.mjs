@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { closeApp, openApp, pickAgent, screenshot, send, sendAndWait, texts } from "./app.mjs";
+import { closeApp, openApp, openConversationByTitle, pickAgent, screenshot, send, sendAndWait, texts } from "./app.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -121,8 +121,10 @@ describe("every part kind on screen", () => {
   });
 
   it("lists the raw events in the Inspect view", async () => {
+    // Each agent got its own chat: back to the workflow's.
+    await openConversationByTitle(browser, "How do Athena workflows stream?");
     const buttons = await browser.$$('[data-testid="inspect-button"]');
-    await buttons[1].click(); // the workflow's answer
+    await buttons[0].click(); // the workflow's answer
     const view = await browser.$('[data-testid="inspect-view"]');
     await view.waitForDisplayed({ timeout: 5_000 });
     await browser.waitUntil(async () => (await view.$$('[data-testid="inspect-event"]')).length > 5, { timeout: 5_000 });

@@ -16,6 +16,7 @@ const BENCHMARKS: &[&[&str]] = &[
     &["bench", "--bench", "stream_to_event"],
     &["bench", "-p", "athena-emulator", "--bench", "load"],
     &["bench", "-p", "athena-api", "--bench", "decode"],
+    &["bench", "-p", "athena-core", "--bench", "history_writer"],
 ];
 
 /// `only`: `Some("page")` runs the real-window benchmarks alone, `Some("cargo")` the
