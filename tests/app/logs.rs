@@ -32,8 +32,12 @@ fn echoing_server() -> String {
             let Ok(mut stream) = stream else { continue };
             let mut buf = [0u8; 8192];
             let _ = stream.read(&mut buf);
+            // The key as sent, URL-encoded, and JSON-escaped inside the message: athena-api
+            // masks only the first; core's redaction must catch the other two.
+            let url_encoded = KEY.replace('_', "%5F");
+            let json_escaped = KEY.replace('_', "\\\\u005f");
             let body = format!(
-                r#"{{"error":{{"code":"unauthorized","message":"the key {KEY} is not valid"}}}}"#
+                r#"{{"error":{{"code":"unauthorized","message":"the key {KEY} is not valid (got {url_encoded}, {json_escaped})"}}}}"#
             );
             let _ = write!(
                 stream,

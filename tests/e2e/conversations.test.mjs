@@ -18,6 +18,13 @@ const AGENTS = [
   { id: "agent:e2e-alpha", name: "Alpha", description: "A long answer of alpha words.", steps: [{ text: story("alpha") }] },
   { id: "agent:e2e-beta", name: "Beta", description: "A long answer of beta words.", steps: [{ text: story("beta") }] },
   { id: "agent:e2e-hello", name: "Hello", description: "A short answer.", steps: [{ text: `Hello ${NONCE}` }] },
+  {
+    id: "agent:e2e-dropped",
+    name: "Dropped",
+    description: "The server runs it, but the line drops before any answer.",
+    fault: "drop-before-head",
+    steps: [{ text: "You will never see this." }],
+  },
 ];
 
 /** The sidebar item of the conversation whose title starts with `title`. */
@@ -203,6 +210,21 @@ describe("conversations that persist", () => {
       await newChat(browser, "agent:demo-chat");
       await sendAndWait(browser, "Does the fresh history work?");
       assert.equal((await answers(browser)).length, 1);
+    } finally {
+      await closeApp(browser);
+    }
+  });
+
+  it("says a message was already received when the line dropped before any answer, and never sends it again", async () => {
+    const browser = await openApp(emulator.appArgs());
+    try {
+      await newChat(browser, "agent:e2e-dropped");
+      await send(browser, "Charge me once");
+      const error = await browser.$('[data-testid="execution-error"]');
+      await error.waitForDisplayed({ timeout: 30_000 });
+      assert.match(await error.getText(), /Already received by the server/);
+      assert.equal(await browser.$('[data-testid="resend"]').isExisting(), false, "no Resend for a received message");
+      await screenshot(browser, "conversations-already-received");
     } finally {
       await closeApp(browser);
     }

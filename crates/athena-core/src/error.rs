@@ -83,16 +83,19 @@ impl From<ApiError> for ExecutionError {
             ApiError::Validation(v) => Self::Validation(v),
             ApiError::Transport(_) => Self::Unreachable,
             ApiError::Timeout { .. } => Self::Timeout,
+            // Every string a server wrote is redacted before it can reach a screen or
+            // a log: athena-api masks the exact key, this also catches any key-shaped
+            // token and its URL-encoded or JSON-escaped forms.
             ApiError::Http { status, body, .. } => Self::Http {
                 status,
-                server_code: body.code,
-                server_message: body.message.map(|m| redact_secrets(&m).into_owned()),
+                server_code: body.code.map(redacted),
+                server_message: body.message.map(redacted),
             },
             ApiError::IdempotencyConflict { .. } => Self::AlreadyReceived,
             ApiError::RetryAfterTooLong { status, body, .. } => Self::Http {
                 status,
-                server_code: body.code,
-                server_message: body.message,
+                server_code: body.code.map(redacted),
+                server_message: body.message.map(redacted),
             },
             ApiError::StreamEndedEarly { execution_id, .. } => {
                 Self::StreamEndedEarly { execution_id }
@@ -102,6 +105,14 @@ impl From<ApiError> for ExecutionError {
             | ApiError::UnexpectedContentType { .. }
             | ApiError::File { .. } => Self::Internal,
         }
+    }
+}
+
+/// `text` with its secrets removed.
+pub(crate) fn redacted(text: String) -> String {
+    match redact_secrets(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(clean) => clean,
     }
 }
 

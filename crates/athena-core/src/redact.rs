@@ -18,11 +18,77 @@ static SECRET: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the redaction pattern is valid")
 });
 
+/// A run of token characters that carries an escape (`%5F`, `\u005f`, `\/`): a
+/// secret a server quoted back URL-encoded or JSON-escaped would not match
+/// [`SECRET`] as written, so such runs are decoded and checked whole.
+static ESCAPED_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:[A-Za-z0-9_\-.~+/=]|%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\/){8,}")
+        .expect("the escaped-token pattern is valid")
+});
+
 /// What a secret is replaced with.
 pub const REDACTED: &str = "[redacted]";
 
-/// Replaces every secret in `text`. Text without secrets is returned as is.
+/// Replaces every secret in `text`, also when it is URL-encoded or JSON-escaped.
+/// Text without secrets is returned as is.
 pub fn redact_secrets(text: &str) -> Cow<'_, str> {
+    let plain = redact_plain(text);
+    if !plain.contains('%') && !plain.contains('\\') {
+        return plain;
+    }
+    let escaped = ESCAPED_TOKEN.replace_all(&plain, |caps: &regex::Captures<'_>| {
+        let token = caps.get(0).map_or("", |m| m.as_str());
+        let decoded = unescape(token);
+        if decoded != token && SECRET.is_match(&decoded) {
+            REDACTED.to_owned()
+        } else {
+            token.to_owned()
+        }
+    });
+    match escaped {
+        Cow::Borrowed(_) => plain,
+        Cow::Owned(changed) => Cow::Owned(changed),
+    }
+}
+
+/// Decodes `%XX`, `\uXXXX` and `\/` (what URL encoding and JSON escaping do to a
+/// token); anything else is kept as written.
+fn unescape(token: &str) -> String {
+    let bytes = token.as_bytes();
+    let mut out = String::with_capacity(token.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &token[i..];
+        let hex = |from: usize, len: usize| {
+            rest.get(from..from + len)
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .and_then(char::from_u32)
+        };
+        let (decoded, used) = if rest.starts_with('%') {
+            (hex(1, 2), 3)
+        } else if rest.starts_with("\\u") {
+            (hex(2, 4), 6)
+        } else if rest.starts_with("\\/") {
+            (Some('/'), 2)
+        } else {
+            (None, 0)
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                i += used;
+            }
+            None => {
+                let c = rest.chars().next().unwrap_or_default();
+                out.push(c);
+                i += c.len_utf8().max(1);
+            }
+        }
+    }
+    out
+}
+
+fn redact_plain(text: &str) -> Cow<'_, str> {
     SECRET.replace_all(text, |caps: &regex::Captures<'_>| {
         if let Some(field) = caps.name("field") {
             format!("{}{REDACTED}", field.as_str())
@@ -66,6 +132,25 @@ mod tests {
             ] {
                 assert!(!clean.contains(secret), "{text} -> {clean}");
             }
+        }
+    }
+
+    #[test]
+    fn removes_url_encoded_and_json_escaped_keys() {
+        let cases = [
+            "key=eak%5Flive%5F9f8e7d6c5b4a39281706&x=1",
+            "quoted back: eak\\u005flive\\u005f9f8e7d6c5b4a39281706.",
+            "\\u0065\\u0061\\u006b\\u005f9f8e7d6c5b4a39281706",
+            "GET /x?api%5Fkey=eak_live_9f8e7d6c5b4a39281706",
+        ];
+        for text in cases {
+            let clean = redact_secrets(text);
+            assert!(!clean.contains("9f8e7d6c"), "{text} -> {clean}");
+            assert!(clean.contains(REDACTED), "{text} -> {clean}");
+        }
+        // Escapes that hide no secret stay as they are.
+        for text in ["caf%C3%A9 and na\\u00efve, path a\\/b", "100% sure"] {
+            assert_eq!(redact_secrets(text), text);
         }
     }
 

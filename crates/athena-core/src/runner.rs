@@ -17,6 +17,7 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use crate::executions::Publisher;
+use crate::error::redacted;
 use crate::redact::redact_secrets;
 use crate::{
     ExecutionChange, ExecutionError, ExecutionStatus, MediaFile, MediaState, Part,
@@ -216,8 +217,8 @@ impl Runner {
                 self.close_open();
                 self.publisher.publish(ExecutionChange::Failed {
                     error: ExecutionError::ExecutionFailed {
-                        server_code: code,
-                        server_message: message.map(|m| redact_secrets(&m).into_owned()),
+                        server_code: code.map(redacted),
+                        server_message: message.map(redacted),
                     },
                 });
                 return true;

@@ -11,6 +11,9 @@
 //! - `hold-head=DUR`: the execution is created (its `Idempotency-Key` used up), then
 //!   the answer's head is held back for DUR: a client that gives up waiting saw nothing,
 //!   yet the server has the message (a `409` awaits a retry with the same key);
+//! - `drop-before-head`: the execution is created (its key used up and its run
+//!   charged), then the connection is dropped without a response: the client cannot
+//!   know, and its retry with the same key gets `409`;
 //! - `malformed`: one event with broken JSON right after `start`;
 //! - `unknown-event`: one event of an unknown type right after `start`.
 //!
@@ -47,6 +50,8 @@ pub struct FaultSpec {
     pub drip: Option<(Duration, usize)>,
     /// Hold the answer's head back this long after the execution was created.
     pub hold_head: Option<Duration>,
+    /// Drop the connection, without a response, once the execution was created.
+    pub drop_before_head: bool,
     /// Send one event with broken JSON after `start`.
     pub malformed: bool,
     /// Send one event of an unknown type after `start`.
@@ -132,6 +137,7 @@ impl FaultSpec {
                     spec.status = Some(f);
                 }
                 "hold-head" => spec.hold_head = Some(duration(need("DUR")?)?),
+                "drop-before-head" => spec.drop_before_head = true,
                 "malformed" => spec.malformed = true,
                 "unknown-event" => spec.unknown_event = true,
                 _ => return Err(format!("unknown fault \"{name}\"")),
@@ -159,6 +165,7 @@ impl FaultSpec {
         self.stall = other.stall.or(self.stall);
         self.drip = other.drip.or(self.drip);
         self.hold_head = other.hold_head.or(self.hold_head);
+        self.drop_before_head |= other.drop_before_head;
         self.malformed |= other.malformed;
         self.unknown_event |= other.unknown_event;
         self
@@ -198,8 +205,9 @@ mod tests {
         let s = FaultSpec::parse("status=503;times=2").expect("valid");
         assert_eq!(s.status.and_then(|f| f.times), Some(2));
         assert!(!s.touches_stream());
-        let s = FaultSpec::parse("hold-head=750ms").expect("valid");
+        let s = FaultSpec::parse("hold-head=750ms, drop-before-head").expect("valid");
         assert_eq!(s.hold_head, Some(Duration::from_millis(750)));
+        assert!(s.drop_before_head);
         assert_eq!(FaultSpec::parse("").expect("empty"), FaultSpec::default());
     }
 

@@ -6,7 +6,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use athena_api::{ApiError, ApiKey, AthenaClient, ClientConfig, ExecuteRequest, RetryPolicy};
+use athena_api::{
+    ApiError, ApiKey, AthenaClient, ClientConfig, ExecuteRequest, PreviewCreditsRequest, RetryPolicy,
+};
 use athena_core::history::{ConversationRecord, History, HistoryOpened};
 use athena_core::{
     AgentSummary, ConversationNotice, ConversationSink, Conversations, CoreError, ExecutionChange,
@@ -485,5 +487,73 @@ async fn a_restart_mid_stream_marks_the_answer_interrupted_and_sends_nothing() {
     assert!(
         stored.snapshot.execution_id.is_some(),
         "it had started, so Resend is not offered for it"
+    );
+}
+
+/// Credits left, read from a call that costs nothing.
+async fn credits_left(client: &AthenaClient) -> i64 {
+    client
+        .preview_credits(CHAT, &PreviewCreditsRequest::default())
+        .await
+        .expect("preview")
+        .meta
+        .credits_remaining
+        .expect("credits header")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_dropped_before_the_head_is_retried_with_its_key_and_charged_once() {
+    // The server creates the execution and runs it, but the connection drops before
+    // any response head: the client retries with the same key (as it must, not
+    // knowing), the server answers 409, and the user is told it was received.
+    let bench = Bench::start_with(EmulatorConfig::default(), |mut c| {
+        c.extra_headers
+            .push(("x-emulator-fault".into(), "drop-before-head".into()));
+        c.retry.initial_backoff = Duration::from_millis(20);
+        c
+    })
+    .await;
+    let server = bench.server.as_ref().unwrap();
+    let plain = AthenaClient::new(ClientConfig::new(
+        server.base_url(),
+        ApiKey::new(server.api_key()),
+        server.workspace_id(),
+    ))
+    .unwrap();
+    // What one run of this message costs, measured on a clean call.
+    let before = credits_left(&plain).await;
+    plain
+        .execute(CHAT, &ExecuteRequest::message("Hello"), None)
+        .await
+        .expect("a clean run");
+    let one_run = before - credits_left(&plain).await;
+    assert!(one_run > 0, "a run costs something");
+
+    let chat = bench.chat_with(CHAT).await;
+    let before = credits_left(&plain).await;
+    let handle = bench.send(&chat, "Hello").await;
+    let (_, end) = bench.answer(&handle).await;
+    assert_eq!(
+        end,
+        ExecutionChange::Failed {
+            error: ExecutionError::AlreadyReceived
+        },
+        "the retry's 409 is reported as received, not as a failure to retry"
+    );
+    // The server's run ends on its own; then exactly one run was charged.
+    let mut charged = 0;
+    for _ in 0..100 {
+        charged = before - credits_left(&plain).await;
+        if charged >= one_run {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(before - credits_left(&plain).await, one_run, "one charge ({charged})");
+    assert_eq!(
+        bench.conversations.resend(&handle),
+        Err(CoreError::NotResendable),
+        "never sent again"
     );
 }

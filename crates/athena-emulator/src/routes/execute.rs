@@ -76,6 +76,9 @@ pub async fn stream(
     if let Some(hold) = faults.hold_head {
         tokio::time::sleep(hold).await;
     }
+    if faults.drop_before_head {
+        drop_before_head(&state, exec, bench_count);
+    }
     let touches_stream = faults.touches_stream();
     let (sink, rx) = SseSink::new(faults);
     match bench_count {
@@ -104,6 +107,9 @@ pub async fn sync(
         Ok(r) => r,
         Err(response) => return *response,
     };
+    if faults.drop_before_head {
+        drop_before_head(&state, exec, bench_count);
+    }
     if let Some((pause, _)) = faults.stall {
         tokio::time::sleep(pause).await;
     }
@@ -143,4 +149,21 @@ pub async fn preview_credits(
         ));
     }
     Ok(Json(json!({"data": agent.preview(&inputs)})))
+}
+
+/// The `drop-before-head` fault: the execution runs to its end (and is charged once)
+/// as the server would, but its connection is dropped without a response, as when a
+/// proxy or the network fails after the request arrived.
+fn drop_before_head(state: &Arc<AppState>, exec: Exec, bench_count: Option<u64>) -> ! {
+    let script = match bench_count {
+        Some(count) => bench_script(count.min(100_000)),
+        None => exec.first_script(state),
+    };
+    let state = state.clone();
+    tokio::spawn(async move {
+        let _ = runner::play(&state, exec, script, &mut Sink::Null).await;
+    });
+    // Unwinding the connection's task drops its socket before any byte of a response
+    // is written; `resume_unwind` skips the panic hook, so nothing is printed.
+    std::panic::resume_unwind(Box::new("drop-before-head fault"))
 }

@@ -28,15 +28,17 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/agents/{agent_id}/execute", post(execute::sync))
         .route("/agents/{agent_id}/execute/stream", post(execute::stream))
         .route("/agents/{agent_id}/execute/batch", post(batch::batch))
-        .route(
-            "/agents/{agent_id}/preview-credits",
-            post(execute::preview_credits),
-        )
         .route_layer(from_fn_with_state(
             state.clone(),
             auth::require_key_and_workspace,
         ));
+    // preview-credits creates no execution, and the reference's example sends the key
+    // alone: it is accepted as printed (a workspace id, when sent, must match).
     let keyed = Router::new()
+        .route(
+            "/agents/{agent_id}/preview-credits",
+            post(execute::preview_credits),
+        )
         .route(
             "/executions/{execution_id}/tool-result",
             post(tools::tool_result),

@@ -4,6 +4,7 @@
 mod agents;
 mod auth;
 mod bench;
+mod contract;
 mod endpoints;
 mod faults;
 mod fixtures;
