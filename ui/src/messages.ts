@@ -27,6 +27,9 @@ export const messages = {
     stop: "Stop",
     stopLabel: "Stop answering",
     stopping: "Stopping…",
+    /** Shown under a running answer after a while without any event. */
+    silence: (elapsed: string) =>
+      `Nothing new for ${elapsed}. The agent may still be working (the server keeps running it); Stop ends it here.`,
     /** Said after the error sentence of an `executionFailed`. */
     refunded: "The credits for this run were refunded.",
     /** Sends a message that failed before any answer again, as the same message. */
@@ -210,5 +213,18 @@ export const messages = {
       n === 1 ? "1 older event is not shown (only the newest are kept)." : `${n} older events are not shown (only the newest are kept).`,
     number: (n: number) => `#${n}`,
     at: (ms: string) => `+${ms} ms`,
+  },
+
+  /** The chat's own context menu, in place of the webview's (`components/ChatContextMenu`). */
+  contextMenu: {
+    /** The menu's accessible name. */
+    label: "Chat actions",
+    /** Copies the selected text. */
+    copy: "Copy",
+    /** Copies the address of the link under the pointer. */
+    copyLink: "Copy link",
+    /** Opens the link through the app's "Open link?" question. */
+    openLink: "Open link…",
+    copyFailed: "Couldn't copy to the clipboard.",
   },
 } as const;

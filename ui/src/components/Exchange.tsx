@@ -19,6 +19,7 @@ import {
 } from "./parts/icons";
 import "./exchange.css";
 import { useCopy } from "./useCopy";
+import { SilenceCounter } from "./SilenceCounter";
 
 const words = messages.exchange;
 
@@ -316,6 +317,7 @@ export const Exchange = memo(function Exchange({
             {describeError(actionError)}
           </p>
         )}
+        {running && <SilenceCounter seq={entry.seq} />}
         {running ? (
           <StopControl handle={handle} stop={actions.stop} />
         ) : (
