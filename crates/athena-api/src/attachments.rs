@@ -41,7 +41,7 @@ pub struct UploadedFile {
     #[serde(default)]
     pub content_type: Option<String>,
     /// The size the server received.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::opt_count")]
     pub size_bytes: Option<u64>,
 }
 

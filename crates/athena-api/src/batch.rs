@@ -10,12 +10,13 @@ use serde_json::Value;
 use crate::client::PathPart;
 use crate::events::{ExecutionOutput, Usage, event_type, parse};
 use crate::execute::{json_body, new_idempotency_key};
+use crate::lenient;
 use crate::stream::{EventSource, Step};
 use crate::validation::{self, ValidationError, ValidationRule};
 use crate::{ApiError, AthenaClient, ExecuteRequest, ResponseMeta};
 
 /// One item of a batch: a unique key and the execute fields.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatchItem {
     /// Unique, non-empty; progress events name the item by it.
     pub key: String,
@@ -25,7 +26,7 @@ pub struct BatchItem {
 }
 
 /// The body of `POST /agents/{id}/execute/batch`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BatchRequest {
     /// At least one item.
     pub items: Vec<BatchItem>,
@@ -55,6 +56,7 @@ impl BatchRequest {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct BatchProgress {
     /// The item's key.
+    #[serde(deserialize_with = "lenient::text")]
     pub key: String,
     /// `completed` or `failed` (other values kept as text).
     pub status: String,
@@ -65,13 +67,13 @@ pub struct BatchProgress {
     #[serde(default)]
     pub error: Option<Value>,
     /// Items completed so far.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::count_or_zero")]
     pub completed: u64,
     /// Items failed so far.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::count_or_zero")]
     pub failed: u64,
     /// Items in the batch.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::count_or_zero")]
     pub total: u64,
 }
 
@@ -79,22 +81,22 @@ pub struct BatchProgress {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct BatchSummary {
     /// The batch id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_text")]
     pub batch_id: Option<String>,
     /// Items in the batch.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::count_or_zero")]
     pub total: u64,
     /// Items that completed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::count_or_zero")]
     pub succeeded: u64,
     /// Items that failed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::count_or_zero")]
     pub failed: u64,
     /// Token counts of all items.
     #[serde(default)]
     pub usage: Option<Usage>,
     /// Total cost in millionths of a dollar.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_count")]
     pub cost_microdollars: Option<u64>,
 }
 
@@ -130,8 +132,9 @@ pub enum BatchEvent {
 pub fn decode_batch_event(sse_event_type: &str, data: &str) -> Result<BatchEvent, ApiError> {
     #[derive(Deserialize)]
     struct Started {
+        #[serde(deserialize_with = "lenient::text")]
         batch_id: String,
-        #[serde(default)]
+        #[serde(default, deserialize_with = "lenient::count_or_zero")]
         total: u64,
     }
     let name = event_type(sse_event_type, data)?;
@@ -246,7 +249,7 @@ impl AthenaClient {
             source: EventSource::new(
                 connect,
                 decode_batch_event,
-                self.config.idle_stream_timeout,
+                self.config.silence_limit,
                 self.config.max_event_bytes,
             ),
             idempotency_key: key,

@@ -46,7 +46,8 @@ pub struct ApiResponse<T> {
 pub(crate) struct CallOptions<'a> {
     pub(crate) retry: bool,
     pub(crate) idempotency_key: Option<&'a str>,
-    /// A limit on waiting for the response head (streams use the idle timeout).
+    /// A limit on waiting for the response head (streams use
+    /// [`ClientConfig::head_timeout`]).
     pub(crate) head_timeout: Option<Duration>,
 }
 
@@ -66,19 +67,26 @@ impl CallOptions<'_> {
 }
 
 impl AthenaClient {
-    /// Builds the HTTP stack: connect timeout from the config; the system proxy
-    /// settings (reqwest `system-proxy`: `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`, and
-    /// the OS settings on macOS/Windows) and the OS trust store (reqwest's rustls with
-    /// the platform verifier); no redirects (a redirected POST could re-send an
-    /// execution).
+    /// Builds the HTTP stack: connect timeout and TCP keepalive from the config; the
+    /// system proxy settings (reqwest `system-proxy`: `HTTPS_PROXY`, `HTTP_PROXY`,
+    /// `NO_PROXY`, and the OS settings on macOS/Windows) except for a loopback base URL,
+    /// which is always reached directly ([`crate::bypasses_proxy`]); the OS trust store
+    /// (reqwest's rustls with the platform verifier); no redirects (a redirected POST
+    /// could re-send an execution, or send the key elsewhere): a 3xx is
+    /// [`ApiError::Redirect`].
     ///
     /// # Errors
     /// [`ApiError::Transport`] when the TLS or proxy set-up fails.
     pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
+            .tcp_keepalive(config.tcp_keepalive)
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("athena-desktop/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("athena-desktop/", env!("CARGO_PKG_VERSION")));
+        if reqwest::Url::parse(&config.base_url).is_ok_and(|url| crate::bypasses_proxy(&url)) {
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .build()
             .map_err(|e| ApiError::Transport(describe(&e)))?;
         Ok(Self {
@@ -150,10 +158,16 @@ impl AthenaClient {
     /// Sends a request built by `build` (called again for each attempt), retrying as
     /// the contract says, and returns the first success response.
     ///
+    /// A transport failure without a response is retried even when the request may
+    /// have reached the server: execute calls carry their idempotency key, so the
+    /// server refuses a second execution with a `409`. A head timeout is not retried:
+    /// the server may be busy running the first attempt.
+    ///
     /// # Errors
     /// [`ApiError::Http`] for a non-success answer, [`ApiError::IdempotencyConflict`]
-    /// for a 409 to a call with a key, [`ApiError::RetryAfterTooLong`],
-    /// [`ApiError::Transport`], [`ApiError::Timeout`] (head timeout).
+    /// for a 409 to a call with a key, [`ApiError::Redirect`] for a 3xx,
+    /// [`ApiError::RetryAfterTooLong`], [`ApiError::Transport`], [`ApiError::Timeout`]
+    /// (head timeout).
     pub(crate) async fn send(
         &self,
         options: CallOptions<'_>,
@@ -181,6 +195,9 @@ impl AthenaClient {
             };
             let wait = match outcome {
                 Ok(response) if response.status().is_success() => return Ok(response),
+                Ok(response) if response.status().is_redirection() => {
+                    return Err(redirect_error(&response, self.secret()));
+                }
                 Ok(response) => {
                     let status = response.status().as_u16();
                     if status == 409
@@ -302,6 +319,31 @@ pub(crate) async fn read_error_body(
     (ServerErrorBody::parse(&raw), truncate(&raw, 4096))
 }
 
+/// A 3xx as [`ApiError::Redirect`], its `Location` made absolute against the request
+/// URL (the key, should the server echo it, masked as in error bodies).
+fn redirect_error(response: &reqwest::Response, secret: &str) -> ApiError {
+    let location = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .map(|raw| match response.url().join(&raw) {
+            Ok(url) => url.to_string(),
+            Err(_) => raw,
+        })
+        .map(|location| {
+            if !secret.is_empty() && location.contains(secret) {
+                location.replace(secret, "***")
+            } else {
+                location
+            }
+        });
+    tracing::debug!(status = response.status().as_u16(), "redirect refused");
+    ApiError::Redirect {
+        status: response.status().as_u16(),
+        location,
+    }
+}
+
 /// A non-success response as [`ApiError::Http`].
 pub(crate) async fn http_error(response: reqwest::Response, secret: &str) -> ApiError {
     let status = response.status().as_u16();
@@ -315,8 +357,9 @@ pub(crate) async fn http_error(response: reqwest::Response, secret: &str) -> Api
     }
 }
 
-/// Connection failures before any response: the request may be sent again (with the
-/// same idempotency key, an execute cannot run twice).
+/// Connection failures without a response, before or after the request went out: the
+/// request may be sent again (with the same idempotency key, an execute cannot run
+/// twice).
 fn is_retryable_transport(err: &reqwest::Error) -> bool {
     !err.is_builder() && !err.is_redirect() && !err.is_body() && !err.is_decode()
 }

@@ -8,7 +8,8 @@ use crate::retry::{RetryPolicy, Sleeper, TokioSleeper};
 ///
 /// Network settings not listed here come from the system: reqwest's `system-proxy`
 /// feature honours `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY` (and the macOS and
-/// Windows proxy settings), and its `rustls` feature verifies certificates with the
+/// Windows proxy settings) for remote hosts, never for a loopback base URL
+/// ([`crate::bypasses_proxy`]), and its `rustls` feature verifies certificates with the
 /// platform verifier, i.e. the OS trust store, so that corporate TLS inspection
 /// certificates installed on the machine are trusted.
 #[derive(Debug, Clone)]
@@ -21,9 +22,20 @@ pub struct ClientConfig {
     pub workspace_id: String,
     /// Time allowed to open a TCP/TLS connection. [assumed] 10 s.
     pub connect_timeout: Duration,
-    /// A stream that delivers no byte for this long is dead. [assumed] 60 s: four
-    /// missed 15-second heartbeats.
-    pub idle_stream_timeout: Duration,
+    /// How long a stream request (execute, batch) may wait for the response head.
+    /// [assumed] 60 s. Past it the call fails with [`crate::ApiError::Timeout`] and is
+    /// not retried (the request may have reached the server). Sync calls have no such
+    /// limit: a sync execute answers only when the execution is done.
+    pub head_timeout: Duration,
+    /// How long a started stream may deliver no byte before it is given up with
+    /// [`crate::ApiError::StreamEndedEarly`]. [assumed] 10 minutes: heartbeats are
+    /// documented only while media generates, so a long tool node or a server-side wait
+    /// may be silent for minutes while the execution runs and is charged, and nothing
+    /// can re-attach to it afterwards. A dead peer is found by TCP keepalive instead.
+    pub silence_limit: Duration,
+    /// The interval of TCP keepalive probes on every connection, which detect a dead
+    /// peer or a dropped route on a silent stream. [assumed] 30 s.
+    pub tcp_keepalive: Duration,
     /// The largest single SSE event accepted; a larger one ends the stream with
     /// [`crate::ApiError::EventTooLarge`] instead of growing memory without bound.
     pub max_event_bytes: usize,
@@ -54,7 +66,9 @@ impl ClientConfig {
             api_key,
             workspace_id: workspace_id.into(),
             connect_timeout: Duration::from_secs(10),
-            idle_stream_timeout: Duration::from_secs(60),
+            head_timeout: Duration::from_secs(60),
+            silence_limit: Duration::from_secs(10 * 60),
+            tcp_keepalive: Duration::from_secs(30),
             max_event_bytes: 4 * 1024 * 1024,
             retry: RetryPolicy::default(),
             sleeper: Arc::new(TokioSleeper),

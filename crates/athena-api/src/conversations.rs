@@ -13,6 +13,7 @@ use crate::{ApiError, ApiResponse, AthenaClient, ResponseMeta};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct Conversation {
     /// Its id, passed as `conversation_scope` on execute.
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub conversation_id: String,
     /// The agent it belongs to.
     #[serde(default)]

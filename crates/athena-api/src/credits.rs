@@ -8,40 +8,45 @@ use serde_json::{Map, Value};
 
 use crate::client::{CallOptions, PathPart};
 use crate::execute::json_body;
+use crate::lenient;
 use crate::{ApiError, ApiResponse, AthenaClient};
 
 /// The body of a credits preview.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PreviewCreditsRequest {
     /// The inputs the execution would get.
     pub inputs: Map<String, Value>,
 }
 
 /// What an execution with these inputs would cost.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+///
+/// `credits` and `base_cost` are required: an answer without them (or with `null`) is
+/// [`ApiError::Decode`], never a preview of 0 credits that the user would trust. A
+/// number may come as a string (`"12"`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct CreditsPreview {
     /// The total, in credits.
-    #[serde(default)]
+    #[serde(deserialize_with = "lenient::amount")]
     pub credits: f64,
     /// The agent's base cost, in credits.
-    #[serde(default)]
+    #[serde(deserialize_with = "lenient::amount")]
     pub base_cost: f64,
-    /// The pricing rules that applied.
+    /// The pricing rules that applied; none when the server lists none.
     #[serde(default)]
     pub rules: Vec<CreditRule>,
 }
 
-/// One pricing rule of a preview.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// One pricing rule of a preview. `name` and `credits` are required, as for the total.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct CreditRule {
     /// The rule's name.
-    #[serde(default)]
+    #[serde(deserialize_with = "lenient::text")]
     pub name: String,
     /// What it charges for.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_text")]
     pub description: Option<String>,
     /// What it adds, in credits.
-    #[serde(default)]
+    #[serde(deserialize_with = "lenient::amount")]
     pub credits: f64,
 }
 
@@ -49,7 +54,8 @@ impl AthenaClient {
     /// Asks what an execution would cost. Has no side effect, so it is retried freely.
     ///
     /// # Errors
-    /// Any [`ApiError`] but validation.
+    /// Any [`ApiError`] but validation; [`ApiError::Decode`] when the answer lacks a
+    /// total or a base cost.
     pub async fn preview_credits(
         &self,
         agent_id: &str,

@@ -1,7 +1,5 @@
 //! Everything that can go wrong talking to Athena, as one enum a caller can match.
 
-use serde::Deserialize;
-
 use crate::{ResponseMeta, ValidationError};
 
 /// A failure of one API call or stream.
@@ -13,11 +11,23 @@ pub enum ApiError {
     /// No HTTP answer: connection refused, DNS, TLS, reset before the response.
     #[error("could not reach the server: {0}")]
     Transport(String),
-    /// The connection opened but went silent for longer than the idle timeout.
+    /// The response head did not arrive within [`crate::ClientConfig::head_timeout`].
+    /// Not retried: the request may have reached the server.
     #[error("the server sent nothing for {seconds} s")]
     Timeout {
-        /// The idle time that was exceeded.
+        /// The head timeout that was exceeded, in seconds.
         seconds: u64,
+    },
+    /// The server answered with a redirect (3xx). Redirects are never followed: a
+    /// re-sent POST could start a second execution, and the key would go to another
+    /// host. It almost always means a wrong base URL (`http` for `https`, a missing
+    /// path prefix).
+    #[error("the server redirected {}: check the base URL", location.as_deref().map(|l| format!("to {l}")).unwrap_or_else(|| format!("elsewhere (HTTP {status})")))]
+    Redirect {
+        /// The HTTP status (301, 302, 307, 308, ...).
+        status: u16,
+        /// Where it points (`Location`, made absolute), if the server said.
+        location: Option<String>,
     },
     /// The server answered with a non-success status.
     #[error("the server answered HTTP {status}{}", body.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
@@ -38,7 +48,8 @@ pub enum ApiError {
         path: String,
         /// What was wrong.
         message: String,
-        /// The text that failed (truncated to 4 KiB).
+        /// The text that failed: a response body truncated to 4 KiB, or a stream
+        /// event's whole `data` (bounded by [`crate::ClientConfig::max_event_bytes`]).
         raw: String,
     },
     /// `409 Conflict` on an execute call: this `Idempotency-Key` was already used, so the
@@ -93,13 +104,14 @@ pub enum ApiError {
         /// The configured limit.
         limit: usize,
     },
-    /// The stream stopped before `final` or `error`. The execution may still be running
-    /// on the server; no endpoint can fetch its result, so it is never re-sent.
+    /// The stream stopped before `final` or `error`: end of file, a reset, or silence
+    /// longer than [`crate::ClientConfig::silence_limit`]. The execution may still be
+    /// running on the server; no endpoint can fetch its result, so it is never re-sent.
     #[error("the stream ended before the execution finished")]
     StreamEndedEarly {
         /// The execution id, if `start` arrived.
         execution_id: Option<String>,
-        /// What ended it (end of file, a reset, an idle timeout).
+        /// What ended it (end of file, a reset, the silence limit).
         cause: String,
     },
 }
@@ -117,44 +129,17 @@ pub struct ServerErrorBody {
 
 impl ServerErrorBody {
     /// Reads an error body, whatever its shape. Never fails: unknown shapes keep the
-    /// text as the message.
+    /// text as the message; a numeric `code` reads as text.
     pub fn parse(raw: &str) -> Self {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum ErrorField {
-            Object {
-                code: Option<String>,
-                message: Option<String>,
-            },
-            Text(String),
-        }
-        #[derive(Deserialize)]
-        struct Shapes {
-            error: Option<ErrorField>,
-            message: Option<String>,
-            detail: Option<serde_json::Value>,
-            code: Option<String>,
-        }
         let trimmed = raw.trim();
-        match serde_json::from_str::<Shapes>(trimmed) {
-            Ok(shapes) => match shapes.error {
-                Some(ErrorField::Object { code, message }) => Self { code, message },
-                Some(ErrorField::Text(text)) => Self {
-                    code: shapes.code,
-                    message: Some(text),
-                },
-                None => Self {
-                    code: shapes.code,
-                    message: shapes.message.or_else(|| {
-                        shapes.detail.map(|d| match d {
-                            serde_json::Value::String(s) => s,
-                            other => other.to_string(),
-                        })
-                    }),
-                },
+        match serde_json::from_str::<serde_json::Value>(trimmed) {
+            Ok(value @ serde_json::Value::Object(_)) => crate::lenient::error_payload(&value),
+            Ok(serde_json::Value::String(text)) => Self {
+                code: None,
+                message: Some(text),
             },
-            Err(_) if trimmed.is_empty() => Self::default(),
-            Err(_) => Self {
+            _ if trimmed.is_empty() => Self::default(),
+            _ => Self {
                 code: None,
                 message: Some(truncate(trimmed, 500)),
             },
@@ -188,6 +173,10 @@ mod tests {
             (r#"{"message":"bad input"}"#, (None, Some("bad input"))),
             (r#"{"detail":"not found"}"#, (None, Some("not found"))),
             (r#"{"error":"forbidden"}"#, (None, Some("forbidden"))),
+            (
+                r#"{"error":{"code":500,"message":"boom"}}"#,
+                (Some("500"), Some("boom")),
+            ),
             ("Bad Gateway", (None, Some("Bad Gateway"))),
             ("", (None, None)),
         ];

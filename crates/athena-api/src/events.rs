@@ -4,14 +4,25 @@
 //! field is the event name (an SSE `event:` line is accepted instead), with the fields
 //! of the contract's table. An event type this client does not know is kept as
 //! [`ExecutionEvent::Unknown`], never dropped.
+//!
+//! Every payload field is read tolerantly (see `lenient.rs`): counts as integers,
+//! floats or numeric strings, ids as strings or numbers, errors in any shape. What
+//! still cannot be read is never dropped and never ends a stream by itself:
+//! - a known event whose fields do not match, or data that is not JSON at all, is an
+//!   [`ApiError::Decode`] item carrying the whole payload, and the stream goes on;
+//! - a `final` that cannot be read still ends the stream as finished, with what could
+//!   be read, status [`ExecutionStatus::Other`]`("unknown")` when even that could not,
+//!   and the problem in [`FinalEvent::undecoded`];
+//! - an `error` whose payload is not JSON still ends the stream, its text as message.
 
 use std::borrow::Cow;
 
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::ApiError;
 use crate::error::truncate;
+use crate::lenient;
+use crate::{ApiError, ServerErrorBody};
 
 /// One event of an execution stream.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,6 +124,7 @@ impl ExecutionEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct NodeEvent {
     /// The workflow node.
+    #[serde(deserialize_with = "lenient::text")]
     pub node_id: String,
     /// Its kind (`ai`, `tool`, …), if given.
     #[serde(default)]
@@ -131,14 +143,18 @@ pub struct Media {
     #[serde(default)]
     pub content_type: Option<String>,
     /// Width in pixels, if given.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_pixels")]
     pub width: Option<u32>,
     /// Height in pixels, if given.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_pixels")]
     pub height: Option<u32>,
 }
 
 /// Payload of `final`, and the shape of a sync execute's `data`.
+///
+/// A `final` always ends its stream, even one that could not be read: then `status`
+/// is what could be read (else [`ExecutionStatus::Other`]`("unknown")`), the other
+/// fields are whatever could be read on their own, and [`Self::undecoded`] says why.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct FinalEvent {
     /// How the execution ended.
@@ -147,11 +163,30 @@ pub struct FinalEvent {
     #[serde(default)]
     pub output: Option<ExecutionOutput>,
     /// Server-measured latency.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_count")]
     pub latency_ms: Option<u64>,
     /// The assistant message, for feedback; only in conversations.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_text")]
     pub message_id: Option<String>,
+    /// [assumed] Why the execution failed, when the server says (an `error` field in
+    /// any shape: text, `{code, message}`, a numeric code).
+    #[serde(default, deserialize_with = "lenient::opt_error")]
+    pub error: Option<ServerErrorBody>,
+    /// Set when the payload could not be read in full: the problem and the whole raw
+    /// payload, so that it can be shown instead of lost. `None` for a normal `final`.
+    #[serde(skip)]
+    pub undecoded: Option<DecodeProblem>,
+}
+
+/// A payload that could not be read in full, kept whole with the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeProblem {
+    /// Where in the payload reading failed (`output.usage`, `line 1 column 7`).
+    pub path: String,
+    /// What was wrong.
+    pub message: String,
+    /// The whole payload as received.
+    pub raw: String,
 }
 
 /// An execution's output.
@@ -164,7 +199,7 @@ pub struct ExecutionOutput {
     #[serde(default)]
     pub usage: Option<Usage>,
     /// What the execution cost, in millionths of a dollar.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_count")]
     pub cost_microdollars: Option<u64>,
     /// The structured result, for agents with an output schema.
     #[serde(default)]
@@ -175,13 +210,13 @@ pub struct ExecutionOutput {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 pub struct Usage {
     /// Tokens read.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::count_or_zero")]
     pub input_tokens: u64,
     /// Tokens written.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::count_or_zero")]
     pub output_tokens: u64,
     /// Their sum, as the server counts it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::count_or_zero")]
     pub total_tokens: u64,
 }
 
@@ -220,11 +255,67 @@ impl<'de> Deserialize<'de> for ExecutionStatus {
 ///
 /// `sse_event_type` is the SSE `event:` field (`message` when absent); the JSON
 /// `type` field wins when both are present. An unknown type becomes
-/// [`ExecutionEvent::Unknown`]; a known type with a malformed payload is
-/// [`ApiError::Decode`].
+/// [`ExecutionEvent::Unknown`]. A `final` or `error` always decodes (see the module
+/// doc), so that the stream ends where the server ended it.
+///
+/// # Errors
+/// [`ApiError::Decode`] carrying the whole payload as `raw`, for any other known type
+/// whose payload does not match, for data that is not JSON, and for JSON without a
+/// type. The stream goes on after it.
 pub fn decode_event(sse_event_type: &str, data: &str) -> Result<ExecutionEvent, ApiError> {
-    let name = event_type(sse_event_type, data)?;
-    decode_typed(&name, data)
+    let name = match event_type(sse_event_type, data) {
+        Ok(name) => name,
+        // Not JSON (or no type): the SSE `event:` line may still name a terminal event.
+        Err(err) => return undecodable(sse_event_type, data, err),
+    };
+    match decode_typed(&name, data) {
+        Ok(event) => Ok(event),
+        Err(err) => undecodable(&name, data, err),
+    }
+}
+
+/// What an event that could not be decoded becomes: `final` and `error` still end the
+/// stream; anything else is a [`ApiError::Decode`] item with the whole payload.
+fn undecodable(name: &str, data: &str, err: ApiError) -> Result<ExecutionEvent, ApiError> {
+    let ApiError::Decode { path, message, .. } = err else {
+        return Err(err);
+    };
+    let problem = DecodeProblem {
+        path,
+        message,
+        raw: data.to_owned(),
+    };
+    match name {
+        "final" => Ok(ExecutionEvent::Final(salvage_final(problem))),
+        // Only a payload that is not JSON gets here (any JSON reads as an error).
+        "error" => Ok(ExecutionEvent::Error {
+            code: None,
+            message: Some(truncate(data.trim(), 4096)).filter(|m| !m.is_empty()),
+        }),
+        _ => Err(ApiError::Decode {
+            path: problem.path,
+            message: problem.message,
+            raw: problem.raw,
+        }),
+    }
+}
+
+/// Reads what can be read of a `final` that failed to decode, field by field.
+fn salvage_final(problem: DecodeProblem) -> FinalEvent {
+    let payload = serde_json::from_str::<Value>(&problem.raw).ok();
+    let field = |name: &str| payload.as_ref().and_then(|p| p.get(name));
+    FinalEvent {
+        status: field("status")
+            .and_then(|v| ExecutionStatus::deserialize(v).ok())
+            .unwrap_or_else(|| ExecutionStatus::Other("unknown".into())),
+        output: field("output").and_then(|v| ExecutionOutput::deserialize(v).ok()),
+        latency_ms: field("latency_ms").and_then(|v| lenient::opt_count(v).ok().flatten()),
+        message_id: field("message_id").and_then(|v| lenient::opt_text(v).ok().flatten()),
+        error: field("error")
+            .filter(|v| !v.is_null())
+            .map(lenient::error_value),
+        undecoded: Some(problem),
+    }
 }
 
 /// The event's type: the JSON `type` field, else a non-default SSE `event:` line.
@@ -285,14 +376,17 @@ pub fn decode_sse_bytes(
 fn decode_typed(event_type: &str, data: &str) -> Result<ExecutionEvent, ApiError> {
     #[derive(Deserialize)]
     struct Delta {
+        #[serde(deserialize_with = "lenient::text")]
         delta: String,
     }
     #[derive(Deserialize)]
     struct Start {
+        #[serde(deserialize_with = "lenient::text")]
         execution_id: String,
     }
     #[derive(Deserialize)]
     struct ToolCall {
+        #[serde(deserialize_with = "lenient::text")]
         tool_call_id: String,
         name: String,
         #[serde(default)]
@@ -300,16 +394,19 @@ fn decode_typed(event_type: &str, data: &str) -> Result<ExecutionEvent, ApiError
     }
     #[derive(Deserialize)]
     struct ToolResult {
+        #[serde(deserialize_with = "lenient::text")]
         tool_call_id: String,
         name: String,
         #[serde(default)]
         result: Value,
-        #[serde(default)]
+        #[serde(default, deserialize_with = "lenient::flag")]
         is_error: bool,
     }
     #[derive(Deserialize)]
     struct AwaitingClient {
+        #[serde(deserialize_with = "lenient::text")]
         execution_id: String,
+        #[serde(deserialize_with = "lenient::text")]
         tool_call_id: String,
         name: String,
         #[serde(default)]
@@ -317,6 +414,7 @@ fn decode_typed(event_type: &str, data: &str) -> Result<ExecutionEvent, ApiError
     }
     #[derive(Deserialize)]
     struct MediaSubmitted {
+        #[serde(deserialize_with = "lenient::text")]
         job_id: String,
         kind: String,
         #[serde(default)]
@@ -324,25 +422,10 @@ fn decode_typed(event_type: &str, data: &str) -> Result<ExecutionEvent, ApiError
     }
     #[derive(Deserialize)]
     struct MediaComplete {
+        #[serde(deserialize_with = "lenient::text")]
         job_id: String,
         #[serde(default)]
         media: Vec<Media>,
-    }
-    #[derive(Deserialize)]
-    struct ErrorPayload {
-        #[serde(default)]
-        error: Option<ErrorDetail>,
-        #[serde(default)]
-        code: Option<String>,
-        #[serde(default)]
-        message: Option<String>,
-    }
-    #[derive(Deserialize)]
-    struct ErrorDetail {
-        #[serde(default)]
-        code: Option<String>,
-        #[serde(default)]
-        message: Option<String>,
     }
 
     Ok(match event_type {
@@ -405,11 +488,7 @@ fn decode_typed(event_type: &str, data: &str) -> Result<ExecutionEvent, ApiError
         }
         "final" => ExecutionEvent::Final(parse(data)?),
         "error" => {
-            let p: ErrorPayload = parse(data)?;
-            let (code, message) = match p.error {
-                Some(detail) => (detail.code, detail.message),
-                None => (p.code, p.message),
-            };
+            let ServerErrorBody { code, message } = lenient::error_payload(&parse::<Value>(data)?);
             ExecutionEvent::Error { code, message }
         }
         other => {
@@ -500,16 +579,161 @@ mod tests {
 
     #[test]
     fn malformed_known_events_name_the_failing_field() {
-        let err = decode_event(
-            "message",
-            r#"{"type":"final","status":"completed","output":{"usage":{"input_tokens":"many"}}}"#,
-        )
-        .expect_err("malformed");
+        let data =
+            r#"{"type":"media_gen_complete","job_id":"j1","media":[{"url":"u","width":"wide"}]}"#;
+        let err = decode_event("message", data).expect_err("malformed");
         let ApiError::Decode { path, raw, .. } = err else {
             panic!("not a decode error: {err:?}")
         };
-        assert_eq!(path, "output.usage.input_tokens");
-        assert!(raw.contains("many"));
+        assert_eq!(path, "media[0].width");
+        assert_eq!(raw, data, "the whole payload is kept");
+    }
+
+    #[test]
+    fn assumed_fields_are_read_tolerantly() {
+        let ExecutionEvent::Final(fin) = decode_event(
+            "message",
+            r#"{"type":"final","status":"completed","output":{"usage":{"input_tokens":12.0,"output_tokens":"3","total_tokens":15},"cost_microdollars":"4200"},"latency_ms":12.0,"message_id":77}"#,
+        )
+        .expect("final") else {
+            panic!("not final")
+        };
+        assert_eq!(fin.undecoded, None);
+        assert_eq!(fin.latency_ms, Some(12));
+        assert_eq!(fin.message_id.as_deref(), Some("77"));
+        let output = fin.output.expect("output");
+        assert_eq!(
+            output.usage,
+            Some(Usage {
+                input_tokens: 12,
+                output_tokens: 3,
+                total_tokens: 15
+            })
+        );
+        assert_eq!(output.cost_microdollars, Some(4200));
+
+        assert_eq!(
+            decode_event("message", r#"{"type":"start","execution_id":123}"#).expect("start"),
+            ExecutionEvent::Start {
+                execution_id: "123".into()
+            }
+        );
+        assert_eq!(
+            decode_event(
+                "message",
+                r#"{"type":"tool_result","tool_call_id":7,"name":"t","result":null,"is_error":"true"}"#
+            )
+            .expect("tool_result"),
+            ExecutionEvent::ToolResult {
+                tool_call_id: "7".into(),
+                name: "t".into(),
+                result: Value::Null,
+                is_error: true
+            }
+        );
+        let ExecutionEvent::MediaGenComplete { job_id, media } = decode_event(
+            "message",
+            r#"{"type":"media_gen_complete","job_id":5,"media":[{"url":"u","width":"512","height":512.0}]}"#,
+        )
+        .expect("media") else {
+            panic!("not media")
+        };
+        assert_eq!(job_id, "5");
+        assert_eq!((media[0].width, media[0].height), (Some(512), Some(512)));
+        let ExecutionEvent::NodeStart(node) =
+            decode_event("message", r#"{"type":"node_start","node_id":3}"#).expect("node")
+        else {
+            panic!("not a node")
+        };
+        assert_eq!(node.node_id, "3");
+    }
+
+    #[test]
+    fn an_unreadable_final_still_ends_the_stream_with_what_could_be_read() {
+        let data = r#"{"type":"final","status":"completed","output":{"usage":{"input_tokens":"many"}},"message_id":"message:1"}"#;
+        let event = decode_event("message", data).expect("a final, not an error");
+        assert!(event.is_terminal());
+        let ExecutionEvent::Final(fin) = event else {
+            panic!("not final")
+        };
+        assert_eq!(fin.status, ExecutionStatus::Completed);
+        assert_eq!(fin.output, None);
+        assert_eq!(fin.message_id.as_deref(), Some("message:1"));
+        let problem = fin.undecoded.expect("the problem is kept");
+        assert_eq!(problem.path, "output.usage.input_tokens");
+        assert_eq!(problem.raw, data);
+
+        // Not JSON at all, named by the SSE `event:` line: finished, details unknown.
+        let ExecutionEvent::Final(fin) =
+            decode_event("final", "all done!").expect("a final, not an error")
+        else {
+            panic!("not final")
+        };
+        assert_eq!(fin.status, ExecutionStatus::Other("unknown".into()));
+        assert_eq!(fin.undecoded.map(|p| p.raw).as_deref(), Some("all done!"));
+
+        // A status that is not text.
+        let ExecutionEvent::Final(fin) =
+            decode_event("message", r#"{"type":"final","status":3}"#).expect("final")
+        else {
+            panic!("not final")
+        };
+        assert_eq!(fin.status, ExecutionStatus::Other("unknown".into()));
+        assert_eq!(fin.undecoded.map(|p| p.path).as_deref(), Some("status"));
+    }
+
+    #[test]
+    fn data_that_is_not_json_is_kept_whole() {
+        let data = format!("not json {}", "x".repeat(10_000));
+        let err = decode_event("message", &data).expect_err("not json");
+        let ApiError::Decode { raw, .. } = err else {
+            panic!("not a decode error: {err:?}")
+        };
+        assert_eq!(raw, data);
+        // A known type whose JSON breaks off is kept whole too.
+        let broken = r#"{"type":"text","delta":"broken"#;
+        assert!(matches!(
+            decode_event("message", broken),
+            Err(ApiError::Decode { raw, .. }) if raw == broken
+        ));
+    }
+
+    #[test]
+    fn error_event_in_every_shape_ends_the_stream() {
+        let error = |code: Option<&str>, message: Option<&str>| ExecutionEvent::Error {
+            code: code.map(str::to_owned),
+            message: message.map(str::to_owned),
+        };
+        let cases = [
+            (
+                r#"{"type":"error","error":"it broke"}"#,
+                error(None, Some("it broke")),
+            ),
+            (
+                r#"{"type":"error","code":"boom","message":"it broke"}"#,
+                error(Some("boom"), Some("it broke")),
+            ),
+            (
+                r#"{"type":"error","error":{"code":"boom","message":"it broke"}}"#,
+                error(Some("boom"), Some("it broke")),
+            ),
+            (
+                r#"{"type":"error","error":{"code":500}}"#,
+                error(Some("500"), None),
+            ),
+            (
+                r#"{"type":"error","error":{"code":503,"message":"busy"}}"#,
+                error(Some("503"), Some("busy")),
+            ),
+        ];
+        for (data, want) in cases {
+            assert_eq!(decode_event("message", data).expect(data), want, "{data}");
+        }
+        // Not JSON, named by the `event:` line: still the end, its text the message.
+        assert_eq!(
+            decode_event("error", "upstream timed out").expect("error"),
+            error(None, Some("upstream timed out"))
+        );
     }
 
     #[test]

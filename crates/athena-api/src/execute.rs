@@ -8,9 +8,10 @@ use serde_json::{Map, Value};
 
 use crate::client::{CallOptions, PathPart};
 use crate::events::{ExecutionOutput, ExecutionStatus};
+use crate::lenient;
 use crate::stream::expect_event_stream;
 use crate::validation::{self, ValidationError};
-use crate::{ApiError, ApiResponse, AthenaClient, ExecutionStream};
+use crate::{ApiError, ApiResponse, AthenaClient, ExecutionStream, ServerErrorBody};
 
 /// A file already uploaded (see [`AthenaClient::upload_attachment`]), attached to a
 /// request by its storage key.
@@ -37,8 +38,10 @@ pub struct ClientTool {
 }
 
 /// The body of `POST /agents/{id}/execute[/stream]`, and of one batch item. Fields
-/// left `None` or empty are omitted.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// left `None` or empty are omitted. It also reads back (`Deserialize`), so that the
+/// reference's example body can be checked against it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ExecuteRequest {
     /// The user's message; required when the agent has `requires_user_message`.
     /// 1–65,536 Unicode scalar values, not whitespace only.
@@ -86,10 +89,12 @@ impl ExecuteRequest {
     }
 }
 
-/// The `data` of a sync execute's answer.
+/// The `data` of a sync execute's answer (and of the last tool result posted without
+/// asking for a stream).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct ExecutionResult {
     /// The server's execution id.
+    #[serde(deserialize_with = "lenient::text")]
     pub execution_id: String,
     /// How it ended (or that it waits).
     pub status: ExecutionStatus,
@@ -97,11 +102,15 @@ pub struct ExecutionResult {
     #[serde(default)]
     pub output: Option<ExecutionOutput>,
     /// Server-measured latency.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_count")]
     pub latency_ms: Option<u64>,
     /// The assistant message, for feedback; only in conversations.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::opt_text")]
     pub message_id: Option<String>,
+    /// [assumed] Why it failed (with status `failed`): the `error` field, in any shape
+    /// (text, `{code, message}`, a numeric code). `None` when the server gave none.
+    #[serde(default, deserialize_with = "lenient::opt_error")]
+    pub error: Option<ServerErrorBody>,
 }
 
 /// An agent's structured answer, read as the contract says.
@@ -206,7 +215,7 @@ impl AthenaClient {
         let connect = self.connect_stream(url, json_body(request)?, Some(key.clone()));
         Ok(ExecutionStream::new(
             connect,
-            self.config.idle_stream_timeout,
+            self.config.silence_limit,
             self.config.max_event_bytes,
             key,
         ))
@@ -225,7 +234,7 @@ impl AthenaClient {
             let options = CallOptions {
                 retry: true,
                 idempotency_key: idempotency_key.as_deref(),
-                head_timeout: Some(client.config.idle_stream_timeout),
+                head_timeout: Some(client.config.head_timeout),
             };
             let response = client
                 .send(options, || {

@@ -7,13 +7,17 @@
 //! The contract it implements is `shared/athena-api.md`. One module per API group:
 //! [`execute`] (sync and stream), [`batch`], [`credits`], [`tool_results`],
 //! [`attachments`], [`conversations`]; the wire assumptions (`[assumed]` lines of the
-//! contract) live in [`events`], [`batch`], [`error`] and [`retry`].
+//! contract) live in [`events`], [`batch`], [`error`] and [`retry`], and the tolerant
+//! readers for the payload fields it leaves open in one private module, `lenient`.
 //!
 //! Behaviour under faults: calls are retried with exponential backoff and jitter on
-//! connection failures before any response, 408, 429 (honouring `Retry-After`), 500,
-//! 502, 503 and 504 only ([`RetryPolicy`]); execute calls carry one `Idempotency-Key`
-//! reused by every retry, and a `409` is [`ApiError::IdempotencyConflict`]. A stream is
-//! retried only before it started, never after.
+//! connection failures without a response (even after the request went out), 408, 429
+//! (honouring `Retry-After`), 500, 502, 503 and 504 only ([`RetryPolicy`]); execute
+//! calls carry one `Idempotency-Key` reused by every retry, and a `409` is
+//! [`ApiError::IdempotencyConflict`]. A stream is retried only before it started, never
+//! after; a started stream may be silent up to [`ClientConfig::silence_limit`]. Redirects
+//! are never followed ([`ApiError::Redirect`]); loopback hosts never go through a proxy
+//! ([`bypasses_proxy`]).
 
 pub mod api_key;
 pub mod attachments;
@@ -25,6 +29,8 @@ pub mod credits;
 pub mod error;
 pub mod events;
 pub mod execute;
+mod lenient;
+mod proxy;
 mod response_meta;
 pub mod retry;
 pub mod sse;
@@ -41,10 +47,11 @@ pub use conversations::{Conversation, Feedback};
 pub use credits::{CreditsPreview, PreviewCreditsRequest};
 pub use error::{ApiError, ServerErrorBody};
 pub use events::{
-    ExecutionEvent, ExecutionOutput, ExecutionStatus, FinalEvent, Media, NodeEvent, Usage,
-    decode_sse_bytes,
+    DecodeProblem, ExecutionEvent, ExecutionOutput, ExecutionStatus, FinalEvent, Media, NodeEvent,
+    Usage, decode_sse_bytes,
 };
 pub use execute::{AttachmentRef, ClientTool, ExecuteRequest, ExecutionResult};
+pub use proxy::bypasses_proxy;
 pub use response_meta::ResponseMeta;
 pub use retry::{RetryPolicy, Sleeper};
 pub use stream::ExecutionStream;

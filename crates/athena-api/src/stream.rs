@@ -1,5 +1,5 @@
 //! Streams of SSE events: the connection (with retries before it starts), the parser,
-//! the idle timeout, and the contract's end-of-stream rules.
+//! the silence limit, and the contract's end-of-stream rules.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -30,7 +30,7 @@ pub(crate) enum Step<T> {
     Event(Result<T, ApiError>),
     /// The stream never started: HTTP error, transport failure, timeout.
     NotStarted(ApiError),
-    /// The stream had started and then stopped: end of file, reset or idle timeout.
+    /// The stream had started and then stopped: end of file, reset or the silence limit.
     Stopped(String),
     /// One event exceeded the size limit.
     TooLarge(ApiError),
@@ -47,7 +47,8 @@ pub(crate) struct EventSource<T> {
     state: State,
     parser: SseParser,
     decode: Decoder<T>,
-    idle_timeout: Duration,
+    /// How long the open body may deliver nothing before the stream is given up.
+    silence_limit: Duration,
     queue: VecDeque<Result<T, ApiError>>,
     failure: Option<ApiError>,
     pub(crate) meta: Option<ResponseMeta>,
@@ -57,14 +58,14 @@ impl<T> EventSource<T> {
     pub(crate) fn new(
         connect: Connect,
         decode: Decoder<T>,
-        idle_timeout: Duration,
+        silence_limit: Duration,
         max_event_bytes: usize,
     ) -> Self {
         Self {
             state: State::Connecting(connect),
             parser: SseParser::new(max_event_bytes),
             decode,
-            idle_timeout,
+            silence_limit,
             queue: VecDeque::new(),
             failure: None,
             meta: None,
@@ -94,13 +95,15 @@ impl<T> EventSource<T> {
                     }
                 },
                 State::Open(body) => {
-                    let chunk = match tokio::time::timeout(self.idle_timeout, body.next()).await {
+                    let chunk = match tokio::time::timeout(self.silence_limit, body.next()).await {
                         Ok(Some(Ok(chunk))) => chunk,
                         Ok(Some(Err(err))) => return self.stop(describe(&err)),
                         Ok(None) => return self.stop("the connection closed".into()),
                         Err(_) => {
-                            let cause =
-                                format!("nothing arrived for {} s", self.idle_timeout.as_secs());
+                            let cause = format!(
+                                "nothing arrived for {:?} (the silence limit)",
+                                self.silence_limit
+                            );
                             return self.stop(cause);
                         }
                     };
@@ -160,7 +163,10 @@ pub(crate) async fn expect_event_stream(
 /// It ends as the contract's "End of stream" says: after `final` or `error` (end of
 /// file there is normal; nothing after them is read), or with
 /// [`ApiError::StreamEndedEarly`] (carrying the execution id) when the connection ends,
-/// breaks or goes idle before them; a partial last event is dropped. A suspended
+/// breaks or stays silent past [`crate::ClientConfig::silence_limit`] before them; a
+/// partial last event is dropped. An event that cannot be read is an
+/// [`ApiError::Decode`] item and the stream goes on; a `final` that cannot be read
+/// still ends it ([`crate::FinalEvent::undecoded`]). A suspended
 /// execution ends with `final` of status `awaiting_client_tool`. Retries happen only
 /// before the stream started; once it started it is never re-sent. Dropping the stream
 /// closes the HTTP request at once, even when the server is idle.
@@ -183,12 +189,12 @@ impl std::fmt::Debug for ExecutionStream {
 impl ExecutionStream {
     pub(crate) fn new(
         connect: Connect,
-        idle_timeout: Duration,
+        silence_limit: Duration,
         max_event_bytes: usize,
         idempotency_key: String,
     ) -> Self {
         Self {
-            source: EventSource::new(connect, decode_event, idle_timeout, max_event_bytes),
+            source: EventSource::new(connect, decode_event, silence_limit, max_event_bytes),
             idempotency_key,
             execution_id: None,
             done: false,
@@ -240,5 +246,98 @@ impl ExecutionStream {
                 }))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::sync::mpsc;
+    use tokio::time::{Instant, sleep};
+
+    use super::*;
+    use crate::{ApiKey, ClientConfig};
+
+    const START: &str = "data: {\"type\":\"start\",\"execution_id\":\"execution:s\"}\n\n";
+    const FINAL: &str = "data: {\"type\":\"final\",\"status\":\"completed\"}\n\n";
+
+    /// A stream over an in-memory body: what the test sends on the channel arrives as
+    /// bytes, when it sends it (on the paused test clock).
+    fn stream_with_limit(silence_limit: Duration) -> (ExecutionStream, mpsc::Sender<&'static str>) {
+        let (tx, rx) = mpsc::channel(8);
+        let chunks =
+            futures_util::stream::unfold(rx, |mut rx: mpsc::Receiver<&'static str>| async move {
+                let chunk = rx.recv().await?;
+                Some((
+                    Ok::<_, std::io::Error>(Bytes::from_static(chunk.as_bytes())),
+                    rx,
+                ))
+            });
+        let response = http::Response::builder()
+            .header("content-type", "text/event-stream")
+            .body(reqwest::Body::wrap_stream(chunks))
+            .expect("response");
+        let response = reqwest::Response::from(response);
+        let stream = ExecutionStream::new(
+            Box::pin(async move { Ok(response) }),
+            silence_limit,
+            1 << 20,
+            String::new(),
+        );
+        (stream, tx)
+    }
+
+    fn default_silence_limit() -> Duration {
+        ClientConfig::new("http://127.0.0.1:9", ApiKey::new("eak_k"), "workspace:w").silence_limit
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stream_silent_for_61_s_goes_on() {
+        let (mut stream, tx) = stream_with_limit(default_silence_limit());
+        tokio::spawn(async move {
+            tx.send(START).await.expect("send");
+            // Longer than the old 60 s idle timeout: a long tool node, say.
+            sleep(Duration::from_secs(61)).await;
+            tx.send(FINAL).await.expect("send");
+        });
+        let began = Instant::now();
+        assert!(matches!(
+            stream.next().await,
+            Some(Ok(ExecutionEvent::Start { .. }))
+        ));
+        let next = stream.next().await;
+        assert!(
+            matches!(next, Some(Ok(ExecutionEvent::Final(_)))),
+            "{next:?}"
+        );
+        assert!(began.elapsed() >= Duration::from_secs(61));
+        assert!(stream.next().await.is_none());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stream_silent_past_the_limit_ends_early_with_its_id() {
+        let limit = default_silence_limit();
+        assert_eq!(limit, Duration::from_secs(600));
+        let (mut stream, tx) = stream_with_limit(limit);
+        tokio::spawn(async move {
+            tx.send(START).await.expect("send");
+            sleep(limit + Duration::from_secs(1)).await;
+            let _ = tx.send(FINAL).await;
+        });
+        assert!(matches!(
+            stream.next().await,
+            Some(Ok(ExecutionEvent::Start { .. }))
+        ));
+        let began = Instant::now();
+        let Some(Err(ApiError::StreamEndedEarly {
+            execution_id,
+            cause,
+        })) = stream.next().await
+        else {
+            panic!("not ended early")
+        };
+        assert_eq!(began.elapsed(), limit, "given up exactly at the limit");
+        assert_eq!(execution_id.as_deref(), Some("execution:s"));
+        assert!(cause.contains("silence limit"), "{cause}");
+        assert!(stream.next().await.is_none());
     }
 }

@@ -69,6 +69,14 @@ pub enum ExecutionError {
     /// or crashed mid-stream, or its task stopped unexpectedly (a bug, with a report in
     /// the log). What had arrived is kept; nothing is re-sent on its own.
     Interrupted,
+    /// The server answered with a redirect, which the client never follows (a
+    /// redirect could carry the key to another host): the base URL is likely wrong.
+    Redirected {
+        /// The 3xx status.
+        status: u16,
+        /// Where it pointed, when it said.
+        location: Option<String>,
+    },
     /// The server answered `409`: it already received this message (an earlier
     /// attempt with the same idempotency key reached it), and its answer cannot be
     /// fetched. Never sent again with a new key on its own.
@@ -100,6 +108,10 @@ impl From<ApiError> for ExecutionError {
             ApiError::StreamEndedEarly { execution_id, .. } => {
                 Self::StreamEndedEarly { execution_id }
             }
+            ApiError::Redirect { status, location } => Self::Redirected {
+                status,
+                location: location.map(redacted),
+            },
             ApiError::Decode { .. }
             | ApiError::EventTooLarge { .. }
             | ApiError::UnexpectedContentType { .. }
@@ -125,6 +137,7 @@ impl ExecutionError {
             Self::Unreachable | Self::Timeout | Self::Interrupted | Self::Internal => true,
             Self::Http { status, .. } => *status == 429 || *status >= 500,
             Self::Validation(_)
+            | Self::Redirected { .. }
             | Self::StreamEndedEarly { .. }
             | Self::ExecutionFailed { .. }
             | Self::AlreadyReceived => false,

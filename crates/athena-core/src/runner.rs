@@ -499,6 +499,16 @@ impl Runner {
     }
 
     fn finish(&mut self, fin: FinalEvent) {
+        if let Some(problem) = &fin.undecoded {
+            // It ended: say so with what could be read, and keep what could not be
+            // read in view, like any event the app does not understand.
+            tracing::warn!(path = %problem.path, "the final event could not be read whole");
+            self.add(Part::Unknown {
+                event_type: "final".to_owned(),
+                data: redact_secrets(&problem.raw).into_owned(),
+                problem: Some(format!("{}: {}", problem.path, problem.message)),
+            });
+        }
         let output = fin.output.unwrap_or_default();
         // The streamed parts are the answer; the final text only stands in when no
         // text streamed.

@@ -40,7 +40,8 @@ fn config_for(server: &EmulatorHandle) -> (ClientConfig, RecordingSleeper) {
         server.workspace_id(),
     );
     config.sleeper = Arc::new(sleeper.clone());
-    config.idle_stream_timeout = Duration::from_secs(5);
+    config.head_timeout = Duration::from_secs(5);
+    config.silence_limit = Duration::from_secs(5);
     (config, sleeper)
 }
 
@@ -759,11 +760,11 @@ async fn unknown_event_is_kept_as_unknown() {
 }
 
 #[tokio::test]
-async fn a_stall_longer_than_the_idle_timeout_ends_the_stream_early() {
+async fn a_stall_longer_than_the_silence_limit_ends_the_stream_early() {
     let server = emulator().await;
     let (mut config, _) = config_for(&server);
     config.extra_headers = vec![("X-Emulator-Fault".into(), "stall=5s".into())];
-    config.idle_stream_timeout = Duration::from_millis(150);
+    config.silence_limit = Duration::from_millis(150);
     let client = AthenaClient::new(config).expect("client");
     let started = std::time::Instant::now();
     let mut stream = client

@@ -290,6 +290,9 @@ async fn tool_result_plain_and_as_resumed_stream() {
         .await
         .expect("post");
     pending.assert_async().await;
+    let ToolResultResponse::Pending(answer) = answer else {
+        panic!("not pending: {answer:?}")
+    };
     assert_eq!((answer.status, answer.data.pending), (202, 1));
 
     let refused = ToolResultRequest::error("tc_b", "the user said no");

@@ -352,11 +352,11 @@ async fn end_of_file_before_final_is_early_and_after_final_is_normal() {
 }
 
 #[tokio::test]
-async fn an_idle_stream_ends_early_and_dropping_a_stream_closes_the_connection() {
+async fn a_stream_silent_past_the_limit_ends_early_and_dropping_a_stream_closes_the_connection() {
     let start = "data: {\"type\":\"start\",\"execution_id\":\"execution:idle\"}\n\n";
     let server = RawServer::start(vec![Action::WriteThenStall(sse(start))]).await;
     let (mut config, _) = config(&server.url);
-    config.idle_stream_timeout = Duration::from_millis(300);
+    config.silence_limit = Duration::from_millis(300);
     let client = athena_api::AthenaClient::new(config).expect("client");
     let mut stream = client
         .execute_stream("agent:demo", &ExecuteRequest::message("hi"), None)

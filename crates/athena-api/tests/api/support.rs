@@ -88,6 +88,8 @@ pub enum Action {
     Respond(Vec<u8>),
     /// Close with a TCP reset, writing nothing.
     Reset,
+    /// Close normally (FIN), writing nothing: the request was read, no answer came.
+    Close,
     /// Write these bytes, then reset.
     WriteThenReset(Vec<u8>),
     /// Write these bytes, then stay silent until the client closes.
@@ -166,6 +168,9 @@ async fn serve(
             let _ = socket.shutdown().await;
         }
         Action::Reset => reset(socket),
+        Action::Close => {
+            let _ = socket.shutdown().await;
+        }
         Action::WriteThenReset(bytes) => {
             let _ = socket.write_all(&bytes).await;
             let _ = socket.flush().await;

@@ -317,7 +317,7 @@ async fn resend_reuses_the_key_and_the_server_then_has_it() {
 async fn a_409_on_resend_says_already_received_and_never_sends_a_new_key() {
     let bench = Bench::start_with(EmulatorConfig::default(), |c| {
         let mut c = fault(c, "hold-head=5s");
-        c.idle_stream_timeout = Duration::from_millis(400);
+        c.head_timeout = Duration::from_millis(400);
         c
     })
     .await;

@@ -41,6 +41,8 @@ fn fin(status: ApiStatus, output: Option<ExecutionOutput>) -> Item {
         output,
         latency_ms: Some(1234),
         message_id: None,
+        error: None,
+        undecoded: None,
     }))
 }
 
