@@ -429,6 +429,57 @@ async fn an_error_event_fails_the_execution_and_keeps_the_text() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn an_unreadable_final_still_finishes_and_shows_what_could_not_be_read() {
+    let run = Run::new(Duration::ZERO);
+    let raw = r#"{"type":"final","status":"completed","output":{"usage":"lots"},"key":"eak_live_0123456789abcdef"}"#;
+    let (_, snapshot) = run
+        .replay(vec![
+            (0, text("All done")),
+            (
+                0,
+                Ok(ExecutionEvent::Final(FinalEvent {
+                    status: ApiStatus::Completed,
+                    output: None,
+                    latency_ms: None,
+                    message_id: None,
+                    error: None,
+                    undecoded: Some(athena_api::DecodeProblem {
+                        path: "output.usage".into(),
+                        message: "invalid type: string \"lots\"".into(),
+                        raw: raw.into(),
+                    }),
+                })),
+            ),
+        ])
+        .await;
+    assert_eq!(
+        snapshot.status,
+        ExecutionStatus::Completed,
+        "finished, not ended early"
+    );
+    assert_eq!(snapshot.error, None);
+    assert_eq!(snapshot.answer_text(), "All done");
+    let Some(Part::Unknown {
+        event_type,
+        data,
+        problem,
+    }) = snapshot.parts.last()
+    else {
+        panic!("{:?}", snapshot.parts)
+    };
+    assert_eq!(event_type, "final");
+    assert!(
+        data.contains(r#""usage":"lots""#) && !data.contains("0123456789abcdef"),
+        "{data}"
+    );
+    assert!(
+        problem
+            .as_deref()
+            .is_some_and(|p| p.starts_with("output.usage"))
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_stream_that_ends_without_final_ended_early() {
     let run = Run::new(Duration::ZERO);
     let (_, snapshot) = run
