@@ -16,8 +16,8 @@ use futures_util::{Stream, StreamExt};
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
-use crate::executions::Publisher;
 use crate::error::redacted;
+use crate::executions::Publisher;
 use crate::redact::redact_secrets;
 use crate::{
     ExecutionChange, ExecutionError, ExecutionStatus, MediaFile, MediaState, Part,

@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use athena_api::{
-    ApiError, ApiKey, AthenaClient, ClientConfig, ExecuteRequest, PreviewCreditsRequest, RetryPolicy,
+    ApiError, ApiKey, AthenaClient, ClientConfig, ExecuteRequest, PreviewCreditsRequest,
+    RetryPolicy,
 };
 use athena_core::history::{ConversationRecord, History, HistoryOpened};
 use athena_core::{
@@ -550,7 +551,11 @@ async fn a_connection_dropped_before_the_head_is_retried_with_its_key_and_charge
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(before - credits_left(&plain).await, one_run, "one charge ({charged})");
+    assert_eq!(
+        before - credits_left(&plain).await,
+        one_run,
+        "one charge ({charged})"
+    );
     assert_eq!(
         bench.conversations.resend(&handle),
         Err(CoreError::NotResendable),
