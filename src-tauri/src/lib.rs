@@ -118,6 +118,13 @@ pub fn run() {
             std::process::exit(2);
         }
     };
+    if let Some(dir) = &line.data_dir {
+        // The log folder `setup` makes there (folders.rs): a panic before logging is set
+        // up still leaves its report with this run's logs.
+        logging::report_panics_to(dir.join("logs"));
+    }
+    #[cfg(feature = "test-support")]
+    logging::panic_if_asked_before_logging();
     let options = LaunchOptions {
         install_logging: true,
         data_dir: line.data_dir,

@@ -1,9 +1,10 @@
-//! The main window, with its navigation locked to the app's own pages.
+//! The main window, with its navigation locked to the app's own pages: it navigates
+//! nowhere else, opens no other window and downloads nothing.
 
-use tauri::webview::NewWindowResponse;
+use tauri::webview::{DownloadEvent, NewWindowResponse};
 use tauri::{DragDropEvent, Manager, Runtime, WebviewWindowBuilder, WindowEvent};
 
-use crate::navigation::is_app_page;
+use crate::navigation::{Platform, is_app_page};
 
 /// Creates the main window from its entry in `tauri.conf.json` (marked `create:
 /// false` there so that these handlers are attached before it loads anything).
@@ -20,7 +21,7 @@ pub fn create_main_window<R: Runtime, M: Manager<R>>(
         .ok_or("tauri.conf.json has no window labelled main")?;
     let window = WebviewWindowBuilder::from_config(manager.app_handle(), &config)?
         .on_navigation(|url| {
-            let allowed = is_app_page(url);
+            let allowed = is_app_page(url, Platform::current());
             if !allowed {
                 tracing::warn!(
                     scheme = url.scheme(),
@@ -32,6 +33,23 @@ pub fn create_main_window<R: Runtime, M: Manager<R>>(
         .on_new_window(|url, _features| {
             tracing::warn!(scheme = url.scheme(), "blocked a new window");
             NewWindowResponse::Deny
+        })
+        // A download writes a file the page chose (name and content) into the user's
+        // folders: `<a download>` of a blob or data URL, or a navigation to an app
+        // file the webview cannot show. The app saves nothing from the page, so every
+        // download is refused before it starts. Without this handler WebKitGTK saves
+        // to the Downloads folder without asking.
+        .on_download(|_webview, event| match event {
+            DownloadEvent::Requested { url, .. } => {
+                tracing::warn!(scheme = url.scheme(), "blocked a download");
+                false
+            }
+            DownloadEvent::Finished { success, .. } => {
+                tracing::debug!(success, "a refused download ended");
+                false
+            }
+            // `DownloadEvent` is non-exhaustive: refuse whatever a later Tauri adds.
+            _ => false,
         })
         .build()?;
     window.on_window_event(|event| {

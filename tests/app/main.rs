@@ -6,6 +6,7 @@ mod commands;
 mod fold_fixtures;
 mod ipc;
 mod logs;
+mod panic_reports;
 mod security_config;
 
 /// The TypeScript bindings the Rust commands and events generate now.

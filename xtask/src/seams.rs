@@ -5,8 +5,13 @@ use std::path::Path;
 use crate::Result;
 
 /// Text that only the `test-support` feature compiles in: the control socket's name
-/// (`src-tauri/src/test_support/mod.rs`) and the line the seams log at start.
-const SEAM_MARKERS: &[&str] = &["athena-test-control.sock", "test seams are on"];
+/// (`src-tauri/src/test_support/mod.rs`), the line the seams log at start, and the
+/// switch that panics before logging (`src-tauri/src/logging.rs`).
+const SEAM_MARKERS: &[&str] = &[
+    "athena-test-control.sock",
+    "test seams are on",
+    "ATHENA_TEST_PANIC_BEFORE_LOGGING",
+];
 
 /// Fails when `binary` contains a seam; `expect_seams` inverts the check, so the test
 /// build proves the markers are the right ones.
