@@ -1,7 +1,10 @@
 //! The system browser behind core's link policy (the question is core's
-//! [`athena_core::dialogs::LinkQuestion`] over the app's dialogs).
+//! [`athena_core::dialogs::LinkQuestion`] over the app's dialogs), and the app's one
+//! link question at a time.
 
-use athena_core::links::LinkOpener;
+use std::sync::Arc;
+
+use athena_core::links::{LinkOpener, OneQuestionAtATime};
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_opener::OpenerExt;
 
@@ -16,3 +19,8 @@ impl<R: Runtime> LinkOpener for SystemBrowser<R> {
             .map_err(|e| e.to_string())
     }
 }
+
+/// The app's one link question at a time: managed state, so every `open_link` of an
+/// app shares it and apps started side by side (the IPC tests) do not.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct LinkQuestionGate(pub(crate) Arc<OneQuestionAtATime>);

@@ -13,7 +13,7 @@ use crate::dialogs::NativeDialogs;
 use crate::folders::AppFolders;
 use crate::ipc::HistoryStatus;
 use crate::launch::RunWorkspace;
-use crate::links::SystemBrowser;
+use crate::links::{LinkQuestionGate, SystemBrowser};
 use crate::readiness::Readiness;
 use crate::sink::TauriSink;
 use crate::state::AppState;
@@ -107,6 +107,7 @@ pub(crate) fn setup<R: Runtime>(
     ));
     app.manage(Readiness::default());
     let outside = outside_services(app, options)?;
+    app.manage(LinkQuestionGate::default());
     app.manage(options.links.clone().unwrap_or_else(|| LinkHandlers {
         confirmer: Arc::new(LinkQuestion(outside.dialogs.clone())),
         opener: outside.opener.clone(),

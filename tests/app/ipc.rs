@@ -45,19 +45,26 @@ impl Drop for TestApp {
 }
 
 fn start(answer: bool) -> TestApp {
-    let dir = std::env::temp_dir().join(format!("athena-ipc-{}", uuid::Uuid::new_v4()));
     let user = Arc::new(FakeUser {
         answer,
         asked: Mutex::default(),
         opened: Mutex::default(),
     });
+    start_with(
+        user.clone(),
+        LinkHandlers {
+            confirmer: user.clone(),
+            opener: user,
+        },
+    )
+}
+
+fn start_with(user: Arc<FakeUser>, links: LinkHandlers) -> TestApp {
+    let dir = std::env::temp_dir().join(format!("athena-ipc-{}", uuid::Uuid::new_v4()));
     let options = LaunchOptions {
         data_dir: Some(dir.clone()),
         install_logging: false,
-        links: Some(LinkHandlers {
-            confirmer: user.clone(),
-            opener: user.clone(),
-        }),
+        links: Some(links),
         headless: true,
         run_workspace: None,
     };
@@ -194,6 +201,114 @@ fn open_link_asks_first_and_opens_only_on_yes() {
     assert_eq!(
         *agreeing.user.opened.lock().expect("lock"),
         ["https://example.com/b"]
+    );
+}
+
+#[test]
+fn open_link_refuses_a_too_long_address_without_asking() {
+    let test = start(true);
+    let main = window(&test.app, "main");
+    let head = "https://example.com/";
+    let longest = format!("{head}{}", "a".repeat(2_048 - head.len()));
+    let too_long = format!("{longest}a");
+
+    let error = invoke(&main, "open_link", json!({ "url": too_long })).expect_err("too long");
+    assert_eq!(error["code"], "linkRefused");
+    assert_eq!(error["reason"], "tooLong");
+    assert!(
+        test.user.asked.lock().expect("lock").is_empty(),
+        "never asked"
+    );
+    assert!(test.user.opened.lock().expect("lock").is_empty());
+
+    assert_eq!(
+        invoke(&main, "open_link", json!({ "url": longest })),
+        Ok(json!(true)),
+        "2,048 characters is within the limit"
+    );
+}
+
+/// Asks like a dialog left open: answers only when the test releases it. A dialog
+/// stacked on an open one says no at once, so that a broken gate fails the test instead
+/// of holding it up.
+struct OpenDialog {
+    asked: std::sync::mpsc::SyncSender<String>,
+    answer: Mutex<std::sync::mpsc::Receiver<bool>>,
+}
+
+impl LinkConfirmer for OpenDialog {
+    fn confirm(&self, link: &CheckedLink) -> bool {
+        self.asked.send(link.url.clone()).ok();
+        let Ok(answer) = self.answer.try_lock() else {
+            return false;
+        };
+        answer
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .unwrap_or(false)
+    }
+}
+
+#[test]
+fn open_link_refuses_a_second_link_while_the_first_dialog_is_open() {
+    let (asked_tx, asked) = std::sync::mpsc::sync_channel(4);
+    let (release, answer) = std::sync::mpsc::channel();
+    let recorder = Arc::new(FakeUser {
+        answer: false,
+        asked: Mutex::default(),
+        opened: Mutex::default(),
+    });
+    let test = start_with(
+        recorder.clone(),
+        LinkHandlers {
+            confirmer: Arc::new(OpenDialog {
+                asked: asked_tx,
+                answer: Mutex::new(answer),
+            }),
+            opener: recorder,
+        },
+    );
+    let main = window(&test.app, "main");
+    std::thread::scope(|s| {
+        let first = s.spawn(|| {
+            invoke(
+                &main,
+                "open_link",
+                json!({ "url": "https://example.com/1" }),
+            )
+        });
+        let timeout = std::time::Duration::from_secs(20);
+        assert_eq!(
+            asked.recv_timeout(timeout).expect("the first link asks"),
+            "https://example.com/1"
+        );
+
+        let second = invoke(
+            &main,
+            "open_link",
+            json!({ "url": "https://example.org/2" }),
+        );
+        let error = second.expect_err("refused while the first dialog is open");
+        assert_eq!(error["code"], "linkRefused");
+        assert_eq!(error["reason"], "busy");
+        assert!(asked.try_recv().is_err(), "no second dialog");
+
+        release.send(true).expect("answer the first");
+        assert_eq!(first.join().expect("no panic"), Ok(json!(true)));
+    });
+    assert_eq!(
+        *test.user.opened.lock().expect("lock"),
+        ["https://example.com/1"]
+    );
+
+    // Answered: the next link asks again.
+    release.send(false).expect("queue the next answer");
+    assert_eq!(
+        invoke(
+            &main,
+            "open_link",
+            json!({ "url": "https://example.org/2" })
+        ),
+        Ok(json!(false))
     );
 }
 

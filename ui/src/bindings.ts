@@ -54,8 +54,10 @@ export const commands = {
 	/**  The page has rendered its first screen. */
 	reportReady: () => __TAURI_INVOKE<void>("report_ready"),
 	/**
-	 *  Opens a link from the chat in the system browser: only http(s), only after the user
-	 *  said yes in a native dialog that shows the whole address. Returns whether it opened.
+	 *  Opens a link from the chat in the system browser: only http(s) of at most 2,048
+	 *  characters, only after the user said yes in a native dialog that shows its site and
+	 *  the whole address, one dialog at a time (a link clicked while one is open is refused
+	 *  as `busy`). Returns whether it opened.
 	 */
 	openLink: (url: string) => typedError<boolean, AppError>(__TAURI_INVOKE("open_link", { url })),
 };
@@ -143,9 +145,21 @@ conversationId: string } |
  *  key reached it); its answer cannot be fetched.
  */
 { code: "alreadyReceived" } | 
+/**
+ *  The server answered with a redirect, which is never followed: the base URL
+ *  is likely wrong.
+ */
+{ code: "redirected"; 
+/**  The 3xx status. */
+status: number; 
+/**  Where it pointed, when it said. */
+location: string | null } | 
 /**  A link was not opened: its kind of address is never opened. */
 { code: "linkRefused"; 
-/**  Why: `notAUrl`, `schemeNotAllowed`, `hasCredentials` or `noHost`. */
+/**
+ *  Why: `notAUrl`, `schemeNotAllowed`, `hasCredentials`, `noHost`, `tooLong`
+ *  or `busy`.
+ */
 reason: LinkRefusalReason; 
 /**  The refused scheme, for `schemeNotAllowed`. */
 scheme: string | null } | 
@@ -418,7 +432,11 @@ export type LinkRefusalReason =
 /**  A user name or password in the URL. */
 "hasCredentials" | 
 /**  No host. */
-"noHost";
+"noHost" | 
+/**  Longer than the limit (2,048 characters). */
+"tooLong" | 
+/**  Another link's question is still open: answer it first. */
+"busy";
 
 /**  A generated file. */
 export type MediaFile = {

@@ -22,6 +22,7 @@ const examples: Record<AppError["code"], AppError> = {
   noMessageId: { code: "noMessageId" },
   storage: { code: "storage" },
   alreadyReceived: { code: "alreadyReceived" },
+  redirected: { code: "redirected", status: 301, location: "https://athena.example/v2" },
 };
 
 describe("describeError", () => {
@@ -36,6 +37,11 @@ describe("describeError", () => {
 
   it("says an already received message's answer can't be fetched", () => {
     expect(describeError(examples.alreadyReceived)).toBe("Already received by the server — its answer can't be fetched.");
+  });
+
+  it("says where a redirect pointed, or its status when it didn't say", () => {
+    expect(describeError(examples.redirected)).toMatch(/^The server redirected to https:\/\/athena\.example\/v2: check the workspace's base URL\./);
+    expect(describeError({ code: "redirected", status: 302, location: null })).toMatch(/redirect \(HTTP 302\)/);
   });
 
   it("uses the agreed words", () => {

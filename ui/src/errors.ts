@@ -85,6 +85,10 @@ function describeLinkRefusal(reason: LinkRefusalReason, scheme: string | null): 
       return "This link hides a user name or password in the address, a common way to disguise where it goes, so it wasn't opened.";
     case "noHost":
       return "This link has no site in it, so it wasn't opened.";
+    case "tooLong":
+      return "This link is too long to check before opening it, so it wasn't opened.";
+    case "busy":
+      return "Another link is waiting for your answer. Answer that question first, then try this link again.";
   }
 }
 
@@ -131,6 +135,10 @@ export function describeError(error: AppError): string {
       return "Couldn't read or write the chat history on this computer. Try again; if it keeps happening, restart the app.";
     case "alreadyReceived":
       return "Already received by the server — its answer can't be fetched.";
+    case "redirected":
+      return error.location
+        ? `The server redirected to ${error.location}: check the workspace's base URL. Redirects are never followed, so your key stays with the server you chose.`
+        : `The server answered with a redirect (HTTP ${error.status}): check the workspace's base URL. Redirects are never followed, so your key stays with the server you chose.`;
   }
 }
 

@@ -8,6 +8,7 @@ use athena_core::links::LinkOutcome;
 
 use crate::LinkHandlers;
 use crate::ipc::{AppError, ExecutionSnapshot, InspectedEvents, WorkspaceOverview};
+use crate::links::LinkQuestionGate;
 use crate::readiness::{READY_LINE, Readiness};
 use crate::state::AppState;
 
@@ -76,15 +77,22 @@ pub fn report_ready(readiness: State<'_, Readiness>) {
     }
 }
 
-/// Opens a link from the chat in the system browser: only http(s), only after the user
-/// said yes in a native dialog that shows the whole address. Returns whether it opened.
+/// Opens a link from the chat in the system browser: only http(s) of at most 2,048
+/// characters, only after the user said yes in a native dialog that shows its site and
+/// the whole address, one dialog at a time (a link clicked while one is open is refused
+/// as `busy`). Returns whether it opened.
 #[tauri::command]
 #[specta::specta]
-pub async fn open_link(links: State<'_, LinkHandlers>, url: String) -> Result<bool, AppError> {
+pub async fn open_link(
+    links: State<'_, LinkHandlers>,
+    gate: State<'_, LinkQuestionGate>,
+    url: String,
+) -> Result<bool, AppError> {
     let links = links.inner().clone();
+    let gate = gate.0.clone();
     // The dialog blocks until answered: keep it off the async workers.
     let outcome = tauri::async_runtime::spawn_blocking(move || {
-        athena_core::links::open_link(&url, links.confirmer.as_ref(), links.opener.as_ref())
+        athena_core::links::open_link(&url, &gate, links.confirmer.as_ref(), links.opener.as_ref())
     })
     .await
     .map_err(|_| AppError::Internal)??;

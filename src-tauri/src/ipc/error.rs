@@ -79,10 +79,19 @@ pub enum AppError {
     /// The server already received this message (an earlier attempt with the same
     /// key reached it); its answer cannot be fetched.
     AlreadyReceived,
+    /// The server answered with a redirect, which is never followed: the base URL
+    /// is likely wrong.
+    Redirected {
+        /// The 3xx status.
+        status: u32,
+        /// Where it pointed, when it said.
+        location: Option<String>,
+    },
     /// A link was not opened: its kind of address is never opened.
     #[serde(rename_all = "camelCase")]
     LinkRefused {
-        /// Why: `notAUrl`, `schemeNotAllowed`, `hasCredentials` or `noHost`.
+        /// Why: `notAUrl`, `schemeNotAllowed`, `hasCredentials`, `noHost`, `tooLong`
+        /// or `busy`.
         reason: LinkRefusalReason,
         /// The refused scheme, for `schemeNotAllowed`.
         scheme: Option<String>,
@@ -105,6 +114,10 @@ pub enum LinkRefusalReason {
     HasCredentials,
     /// No host.
     NoHost,
+    /// Longer than the limit (2,048 characters).
+    TooLong,
+    /// Another link's question is still open: answer it first.
+    Busy,
 }
 
 /// Which limit was broken (see `athena_api::ValidationRule` for what `limit` and
@@ -196,6 +209,10 @@ impl From<athena_core::ExecutionError> for AppError {
             },
             E::Interrupted => Self::Interrupted,
             E::AlreadyReceived => Self::AlreadyReceived,
+            E::Redirected { status, location } => Self::Redirected {
+                status: u32::from(status),
+                location,
+            },
             E::Internal => Self::Internal,
         }
     }
@@ -214,6 +231,8 @@ impl From<athena_core::links::LinkError> for AppError {
                     }
                     LinkRefusal::HasCredentials => (LinkRefusalReason::HasCredentials, None),
                     LinkRefusal::NoHost => (LinkRefusalReason::NoHost, None),
+                    LinkRefusal::TooLong { .. } => (LinkRefusalReason::TooLong, None),
+                    LinkRefusal::Busy => (LinkRefusalReason::Busy, None),
                 };
                 Self::LinkRefused { reason, scheme }
             }

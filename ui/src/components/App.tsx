@@ -6,6 +6,7 @@ import { conversationEntries, streamingByConversation } from "../store/chat";
 import { findConversation } from "../store/conversations";
 import type { ChatStore } from "../store/sync";
 import { useStoreState } from "../store/useChatState";
+import { ChatContextMenu } from "./ChatContextMenu";
 import { ConversationList } from "./ConversationList";
 import { ConversationPane, type OpenPhase } from "./ConversationPane";
 import type { ExchangeActions } from "./Exchange";
@@ -396,27 +397,29 @@ export function App({ api, chat, now = Date.now }: Props) {
         />
         {settled ? (
           <OpenLinkContext.Provider value={api.openLink}>
-            <ConversationPane
-              conversation={conversation}
-              open={open}
-              entries={entries}
-              agents={agents}
-              actions={actions}
-              loaded={selectedId ? state.loaded.get(selectedId) : undefined}
-              onLoadEarlier={() => selectedId && void chat.loadEarlier(selectedId)}
-              onRetryOpen={() => selectedId && void openConversation(selectedId)}
-              notice={selectedId ? state.conversations.notices.get(selectedId) : undefined}
-              localOnlyStatus={selectedId ? (state.conversations.localOnlyStatus.get(selectedId) ?? null) : null}
-              pickedAgentId={pickedAgent}
-              onPickAgent={pickAgent}
-              text={text}
-              onTextChange={onTextChange}
-              onSend={send}
-              onComposerBlur={drafts.flush}
-              composerFocusKey={focusKey}
-              onContinueNew={() => void continueNew()}
-              continuing={continuing}
-            />
+            <ChatContextMenu>
+              <ConversationPane
+                conversation={conversation}
+                open={open}
+                entries={entries}
+                agents={agents}
+                actions={actions}
+                loaded={selectedId ? state.loaded.get(selectedId) : undefined}
+                onLoadEarlier={() => selectedId && void chat.loadEarlier(selectedId)}
+                onRetryOpen={() => selectedId && void openConversation(selectedId)}
+                notice={selectedId ? state.conversations.notices.get(selectedId) : undefined}
+                localOnlyStatus={selectedId ? (state.conversations.localOnlyStatus.get(selectedId) ?? null) : null}
+                pickedAgentId={pickedAgent}
+                onPickAgent={pickAgent}
+                text={text}
+                onTextChange={onTextChange}
+                onSend={send}
+                onComposerBlur={drafts.flush}
+                composerFocusKey={focusKey}
+                onContinueNew={() => void continueNew()}
+                continuing={continuing}
+              />
+            </ChatContextMenu>
           </OpenLinkContext.Provider>
         ) : (
           <section className="conversation-pane">

@@ -44,7 +44,10 @@ async fn a_batch_over_100_items_is_422_naming_the_limit() {
     .unwrap();
     let (status, _, message) = error_code(response).await;
     assert_eq!(status, 422);
-    assert!(message.contains("items") && message.contains("100"), "{message}");
+    assert!(
+        message.contains("items") && message.contains("100"),
+        "{message}"
+    );
 
     let at_cap: Vec<Value> = (0..100)
         .map(|i| json!({"key": format!("item-{i}"), "message": "hi"}))
@@ -85,5 +88,9 @@ async fn concurrent_creates_leave_one_active_conversation_per_agent() {
         ids.insert(body["data"]["conversation_id"].as_str().unwrap().to_owned());
     }
     assert_eq!(created, 1, "exactly one create made a new conversation");
-    assert_eq!(ids.len(), 1, "every create answered the one active conversation: {ids:?}");
+    assert_eq!(
+        ids.len(),
+        1,
+        "every create answered the one active conversation: {ids:?}"
+    );
 }
