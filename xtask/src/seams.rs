@@ -58,7 +58,7 @@ mod tests {
     fn a_build_with_the_seams_fails_the_release_check_and_one_without_passes() {
         let seamed = binary_with(
             "seamed",
-            b"\x7fELF ... athena-test-control.sock ... test seams are on ...",
+            b"\x7fELF ... athena-test-control.sock ... test seams are on ... ATHENA_TEST_PANIC_BEFORE_LOGGING ...",
         );
         let clean = binary_with("clean", b"\x7fELF ... the app alone ...");
         assert!(

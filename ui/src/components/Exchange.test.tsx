@@ -244,6 +244,12 @@ describe("Regenerate", () => {
     expect(actions.regenerate).toHaveBeenCalledWith("h1");
   });
 
+  it("is not offered where Resend can try the same message with its key", () => {
+    renderExchange(snapshot("h1", { status: "failed", error: { code: "timeout" } }));
+    expect(screen.getByTestId("resend")).toBeTruthy();
+    expect(screen.queryByTestId("regenerate")).toBeNull();
+  });
+
   it("is not offered while the answer streams or waits", () => {
     renderExchange(snapshot("h1", { text: "Hal" }));
     expect(screen.queryByTestId("regenerate")).toBeNull();

@@ -231,7 +231,9 @@ export const Exchange = memo(function Exchange({
   const interruptedWithParts = error?.code === "interrupted" && parts.length > 0;
   const failed = (error !== null || status === "failed") && !interruptedWithParts;
   const resendable = canContinue && isResendable(entry);
-  const regenerable = canContinue && hasEnded(entry);
+  // Where the same message can be resent with its own key, a new key is never
+  // suggested: that could run (and charge) it twice.
+  const regenerable = canContinue && hasEnded(entry) && !resendable;
   // A waiting part already says what the run waits for; the status note would repeat it.
   const saidByPart = parts.some((p) => p.kind === "waiting" && p.reason === status);
   const statusNote = failed || saidByPart || interruptedWithParts ? null : describeStatus(status);
