@@ -256,26 +256,16 @@ fn os_log_dir() -> Option<PathBuf> {
     }
 }
 
-/// `seconds` since 1970 as `YYYY-MM-DDTHH:MM:SSZ` (civil-from-days, Howard Hinnant's
-/// algorithm), so a report is readable without a date crate.
+/// `seconds` since 1970 as `YYYY-MM-DDTHH:MM:SSZ`.
 fn utc_timestamp(seconds: u64) -> String {
-    let days = seconds / 86_400;
-    let rest = seconds % 86_400;
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
+    let seconds = i64::try_from(seconds).unwrap_or(i64::MAX);
+    time::OffsetDateTime::from_unix_timestamp(seconds)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| format!("{seconds} s after 1970"))
 }
 
 /// Test-support builds only: panics right after the command line is read, before the
