@@ -69,6 +69,10 @@ pub struct ConversationSummary {
 pub struct ConversationMessages {
     /// The conversation.
     pub conversation: ConversationRecord,
+    /// Whether one of its executions is streaming now.
+    pub running: bool,
+    /// Its unsent draft ("" when none).
+    pub draft: String,
     /// The messages, oldest first: live ones as this run knows them, the others as
     /// stored.
     pub messages: Vec<ExecutionSnapshot>,
@@ -228,8 +232,8 @@ impl Conversations {
             .ok_or_else(|| CoreError::UnknownConversation(id.to_owned()))
     }
 
-    /// The `limit` newest messages of a conversation older than `before` (None: the
-    /// newest), oldest first. An execution this run knows is given as it is now (the
+    /// The conversation, whether it is streaming, its draft, and the `limit` newest
+    /// messages older than `before` (None: the newest), oldest first. An execution this run knows is given as it is now (the
     /// store may lag a frame behind).
     ///
     /// # Errors
@@ -258,6 +262,12 @@ impl Conversations {
             })
             .collect();
         Ok(ConversationMessages {
+            running: self
+                .inner
+                .executions
+                .running_conversations()
+                .contains(conversation_id),
+            draft: self.draft(conversation_id)?,
             conversation,
             messages,
             more_before: page.more_before,

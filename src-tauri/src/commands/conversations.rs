@@ -77,15 +77,11 @@ pub fn open_conversation(
         before,
         limit.clamp(1, MAX_PAGE) as usize,
     )?;
-    let running = state
-        .executions()
-        .running_conversations()
-        .contains(&conversation_id);
     #[allow(clippy::cast_precision_loss)] // positions count messages: far below 2^53
     let before = page.before.map(|b| b as f64);
     Ok(ConversationView {
-        conversation: ConversationSummary::new(page.conversation, running),
-        draft: state.conversations.draft(&conversation_id)?,
+        conversation: ConversationSummary::new(page.conversation, page.running),
+        draft: page.draft,
         messages: page
             .messages
             .into_iter()

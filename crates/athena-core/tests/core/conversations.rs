@@ -216,6 +216,13 @@ async fn a_new_chat_with_the_same_agent_archives_the_previous_one_once_it_ended(
         .recorder
         .wait_until(&streaming, "text", |u| !deltas(u).is_empty())
         .await;
+    bench
+        .conversations
+        .save_draft(&first.id, "half a thought".into());
+    bench.history.flush().await;
+    let open = bench.conversations.messages(&first.id, None, 10).unwrap();
+    assert!(open.running, "opened while its answer streams");
+    assert_eq!(open.draft, "half a thought");
 
     let second = bench.chat_with(MEMORY_ID).await;
     let (fresh, _) = bench.ask(&second, "Hello again").await;
