@@ -104,7 +104,8 @@ impl SseParser {
             let rest = pending.strip_prefix(BOM).unwrap_or(&pending);
             return self.feed_lines(rest, &mut on_event);
         }
-        if self.after_cr {
+        // An empty chunk says nothing about the byte after a CR: keep waiting for it.
+        if self.after_cr && !chunk.is_empty() {
             self.after_cr = false;
             if let Some(rest) = chunk.strip_prefix(b"\n") {
                 chunk = rest;
@@ -260,6 +261,16 @@ mod tests {
                 vec![ev("message", "a"), ev("message", "b")]
             );
         }
+    }
+
+    /// A transport may hand over an empty chunk between a CR and its LF: the pair is
+    /// still one line end (proptest found an `event:` line lost this way).
+    #[test]
+    fn an_empty_chunk_between_cr_and_lf_keeps_one_line_end() {
+        assert_eq!(
+            parse(&[b"event: text\r", b"", b"\ndata: a\r\n", b"", b"", b"\r\n"]),
+            vec![ev("text", "a")]
+        );
     }
 
     #[test]
