@@ -312,6 +312,7 @@ impl CorePath {
                 athena_core::ExecutionRequest {
                     agent_id: BENCH_ID.into(),
                     message: n.to_string(),
+                    variables: None,
                     ..Default::default()
                 },
             )

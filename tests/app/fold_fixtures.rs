@@ -23,6 +23,7 @@ fn request(agent: &str, message: &str) -> ExecutionRequest {
         conversation_id: "conversation-1".into(),
         agent_id: agent.into(),
         message: message.into(),
+        variables: None,
     }
 }
 

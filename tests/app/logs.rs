@@ -78,6 +78,7 @@ fn run_to_end(
             athena_core::ExecutionRequest {
                 agent_id: "agent:demo-chat".into(),
                 message: MESSAGE.into(),
+                variables: None,
                 ..Default::default()
             },
         )

@@ -133,6 +133,7 @@ async fn start_executions(history: &History) -> Vec<Stream> {
                     conversation_id: "c".into(),
                     agent_id: "a".into(),
                     message: "go".into(),
+                    variables: None,
                 },
                 idempotency_key: format!("key-{i}"),
                 sent_at_ms: 0,

@@ -312,6 +312,7 @@ impl Conversations {
             conversation_id: conversation.id.clone(),
             agent_id: conversation.agent_id.clone(),
             message,
+            variables: None,
         };
         let run = self
             .inner

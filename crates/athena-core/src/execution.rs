@@ -53,6 +53,9 @@ pub struct ExecutionRequest {
     pub agent_id: String,
     /// The message as typed.
     pub message: String,
+    /// A wizard agent's `variables`, already checked against the agent's definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variables: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// Where an execution stands.

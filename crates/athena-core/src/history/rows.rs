@@ -96,6 +96,7 @@ impl MessageRow {
                 workspace_id: row.get(3)?,
                 agent_id: row.get(4)?,
                 message: row.get(5)?,
+                variables: None,
             },
             idempotency_key: row.get(6)?,
             sent_at_ms: row.get(7)?,

@@ -44,6 +44,7 @@ pub fn request(conversation_id: &str, message: &str) -> ExecutionRequest {
         conversation_id: conversation_id.into(),
         agent_id: "agent-1".into(),
         message: message.into(),
+        variables: None,
     }
 }
 

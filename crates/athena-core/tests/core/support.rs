@@ -178,6 +178,7 @@ pub fn request(agent_id: &str, message: &str) -> ExecutionRequest {
     ExecutionRequest {
         agent_id: agent_id.into(),
         message: message.into(),
+        variables: None,
         ..ExecutionRequest::default()
     }
 }
