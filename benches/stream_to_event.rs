@@ -438,7 +438,10 @@ fn workspace(server: &EmulatorHandle) -> Workspace {
     Workspace {
         id: "bench".into(),
         name: "Benchmark".into(),
-        is_demo: false,
+        kind: athena_core::WorkspaceKind::Run,
+        external_user_id: None,
+        key_storage: athena_core::KeyStorage::RunOnly,
+        key_hint: String::new(),
         client: AthenaClient::new(config).expect("the client builds"),
         agents: Vec::new(),
     }

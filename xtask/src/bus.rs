@@ -1,6 +1,7 @@
 //! A private D-Bus session bus for the real-window suite, as `dbus-run-session` gives
 //! one: plugins that need a bus (single instance, notifications, Secret Service) behave
-//! as on a desktop, and the tests never touch the developer's own session.
+//! as on a desktop, and the tests never touch the developer's own session. The Secret
+//! Service on it comes from `keyring.rs`.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -15,10 +16,13 @@ pub struct SessionBus {
 }
 
 impl SessionBus {
-    /// Starts the daemon and reads the address it listens on.
-    pub fn start() -> Result<Self> {
+    /// Starts the daemon and reads the address it listens on. `env` is added to the
+    /// daemon's environment, and so to that of every service the bus starts on demand
+    /// (a throwaway HOME keeps them away from the developer's files).
+    pub fn start(env: &[(&'static str, String)]) -> Result<Self> {
         let mut child = Command::new("dbus-daemon")
             .args(["--session", "--nofork", "--nopidfile", "--print-address=1"])
+            .envs(env.iter().cloned())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

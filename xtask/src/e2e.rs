@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use std::path::{Path, PathBuf};
 
-use crate::bus::SessionBus;
+use crate::keyring::SecretServiceBus;
 use crate::xvfb::VirtualDisplay;
 use crate::{Result, process, root, seams, setup};
 
@@ -24,11 +24,12 @@ pub fn e2e(only: &[String]) -> Result {
     outcome
 }
 
-/// What a real-window run needs around the app: a virtual display, a session bus and
-/// tauri-driver, plus the paths the tests read from the environment.
+/// What a real-window run needs around the app: a virtual display, a session bus with
+/// a throwaway Secret Service (the app keeps its keys there) and tauri-driver, plus the
+/// paths the tests read from the environment.
 pub struct Bench {
     display: VirtualDisplay,
-    bus: SessionBus,
+    bus: SecretServiceBus,
     driver: std::process::Child,
     port: u16,
     app: PathBuf,
@@ -37,13 +38,13 @@ pub struct Bench {
 }
 
 impl Bench {
-    /// Starts Xvfb, a session bus and tauri-driver (which inherits both, and passes
-    /// them to every app it launches).
+    /// Starts Xvfb, a session bus with an unlocked keyring on it, and tauri-driver
+    /// (which inherits both, and passes them to every app it launches).
     pub fn start(app: &Path, emulator: &Path) -> Result<Self> {
         let out_dir = setup::target_dir().join("e2e");
         std::fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
         let display = VirtualDisplay::start(1280, 800)?;
-        let bus = SessionBus::start()?;
+        let bus = SecretServiceBus::start()?;
         let port = process::free_port()?;
         let native_port = process::free_port()?;
         let driver = Command::new("tauri-driver")
@@ -54,7 +55,7 @@ impl Bench {
                 &native_port.to_string(),
             ])
             .env("DISPLAY", &display.display)
-            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            .env("DBUS_SESSION_BUS_ADDRESS", bus.address())
             .stdout(Stdio::null())
             .spawn()
             .map_err(|e| format!("could not start tauri-driver: {e}"))?;
@@ -88,11 +89,12 @@ impl Bench {
                 self.out_dir.to_string_lossy().into_owned(),
             ),
             ("DISPLAY", self.display.display.clone()),
-            ("DBUS_SESSION_BUS_ADDRESS", self.bus.address.clone()),
+            ("DBUS_SESSION_BUS_ADDRESS", self.bus.address().to_owned()),
         ]
     }
 
-    /// Stops tauri-driver (SIGTERM, so it ends WebKitWebDriver), then the bus and Xvfb.
+    /// Stops tauri-driver (SIGTERM, so it ends WebKitWebDriver), then Xvfb, the keyring
+    /// and the bus.
     pub fn stop(mut self) {
         process::terminate(&mut self.driver);
     }

@@ -5,6 +5,7 @@ mod bench;
 mod bus;
 mod e2e;
 mod fuzz;
+mod keyring;
 mod process;
 mod run;
 mod seams;
@@ -90,8 +91,14 @@ fn test() -> Result {
     })?;
     // The bindings check is the `app` test binary's bindings test, run here with the rest.
     // The app's tests get the test seams through its dev-dependency on itself.
+    // The keychain test runs against a throwaway Secret Service, and must find it.
     step("cargo test (includes the bindings check)", || {
-        process::cargo(&["test", "--workspace"])
+        let secrets = keyring::SecretServiceBus::start()?;
+        process::run(
+            process::command(&process::cargo_program(), &["test", "--workspace"])
+                .envs(secrets.env())
+                .env("ATHENA_REQUIRE_KEYCHAIN", "1"),
+        )
     })?;
     step("real-window suite", || e2e::e2e(&[]))?;
     step("the release build carries no test seam", || {

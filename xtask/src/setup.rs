@@ -7,7 +7,8 @@ use crate::process::{self, on_path};
 use crate::{Result, root};
 
 /// Debian packages to build the app (WebKitGTK and friends), run it under a virtual
-/// display, drive it with WebDriver, take screenshots, and play WebM video.
+/// display, drive it with WebDriver, take screenshots, play WebM video, and test the
+/// keychain against a real Secret Service.
 pub const DEBIAN_PACKAGES: &[&str] = &[
     // build
     "build-essential",
@@ -20,6 +21,8 @@ pub const DEBIAN_PACKAGES: &[&str] = &[
     "librsvg2-dev",
     "libayatana-appindicator3-dev",
     "libxdo-dev",
+    // the Secret Service store of athena-core (the keyring crates) links libdbus
+    "libdbus-1-dev",
     // run and test
     "xvfb",
     "xauth",
@@ -29,6 +32,11 @@ pub const DEBIAN_PACKAGES: &[&str] = &[
     "fonts-dejavu-core",
     // a private session bus for the real-window suite (dbus-daemon, dbus-run-session)
     "dbus-daemon",
+    // dbus-send: xtask asks the private bus whether the Secret Service is on it
+    "dbus-bin",
+    // a throwaway, unlocked Secret Service on that bus for the keychain tests
+    // (`cargo test` and the real-window suite; see xtask/src/keyring.rs)
+    "gnome-keyring",
     // read the X clipboard back in the real-window suite (copy buttons)
     "xclip",
     // WebM (VP8/VP9 in Matroska) playback in WebKitGTK; a dependency of WebKitGTK

@@ -242,7 +242,7 @@ impl AthenaClient {
             .multipart(form)
             .send()
             .await
-            .map_err(|e| ApiError::Transport(describe(&e)))?;
+            .map_err(|e| crate::client::transport_error(&e))?;
         if !response.status().is_success() {
             return Err(http_error(response, self.secret()).await);
         }

@@ -71,12 +71,14 @@ impl AthenaClient {
     /// system proxy settings (reqwest `system-proxy`: `HTTPS_PROXY`, `HTTP_PROXY`,
     /// `NO_PROXY`, and the OS settings on macOS/Windows) except for a loopback base URL,
     /// which is always reached directly ([`crate::bypasses_proxy`]); the OS trust store
-    /// (reqwest's rustls with the platform verifier); no redirects (a redirected POST
+    /// (reqwest's rustls with the platform verifier) plus the config's
+    /// [`ClientConfig::extra_root_certificates`]; no redirects (a redirected POST
     /// could re-send an execution, or send the key elsewhere): a 3xx is
     /// [`ApiError::Redirect`].
     ///
     /// # Errors
-    /// [`ApiError::Transport`] when the TLS or proxy set-up fails.
+    /// [`ApiError::Transport`] when the TLS or proxy set-up fails (with extra roots, on
+    /// a platform whose verifier cannot merge them, or when the OS store cannot be read).
     pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
         let mut builder = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
@@ -85,6 +87,21 @@ impl AthenaClient {
             .user_agent(concat!("athena-desktop/", env!("CARGO_PKG_VERSION")));
         if reqwest::Url::parse(&config.base_url).is_ok_and(|url| crate::bypasses_proxy(&url)) {
             builder = builder.no_proxy();
+        }
+        if !config.extra_root_certificates.is_empty() {
+            let mut roots = Vec::new();
+            for der in config
+                .extra_root_certificates
+                .iter()
+                .flat_map(|ca| ca.der_certificates())
+            {
+                roots.push(
+                    reqwest::Certificate::from_der(der)
+                        .map_err(|e| ApiError::Transport(describe(&e)))?,
+                );
+            }
+            // Merged with the platform verifier's roots, never replacing them.
+            builder = builder.tls_certs_merge(roots);
         }
         let http = builder
             .build()
@@ -245,7 +262,7 @@ impl AthenaClient {
                 }
                 Err(err) => {
                     tracing::debug!(attempt, error = %describe(&err), "transport failure");
-                    return Err(ApiError::Transport(describe(&err)));
+                    return Err(transport_error(&err));
                 }
             };
             self.config.sleeper.sleep(wait).await;
@@ -359,9 +376,22 @@ pub(crate) async fn http_error(response: reqwest::Response, secret: &str) -> Api
 
 /// Connection failures without a response, before or after the request went out: the
 /// request may be sent again (with the same idempotency key, an execute cannot run
-/// twice).
+/// twice). A TLS failure is not retried: it would fail the same way.
 fn is_retryable_transport(err: &reqwest::Error) -> bool {
-    !err.is_builder() && !err.is_redirect() && !err.is_body() && !err.is_decode()
+    !err.is_builder()
+        && !err.is_redirect()
+        && !err.is_body()
+        && !err.is_decode()
+        && crate::tls::tls_failure(err).is_none()
+}
+
+/// A request that got no response as [`ApiError::Tls`] when the TLS handshake or the
+/// certificate check failed, else [`ApiError::Transport`].
+pub(crate) fn transport_error(err: &reqwest::Error) -> ApiError {
+    match crate::tls::tls_failure(err) {
+        Some((kind, reason)) => ApiError::Tls { kind, reason },
+        None => ApiError::Transport(describe(err)),
+    }
 }
 
 /// A reqwest error with its causes, as one line.

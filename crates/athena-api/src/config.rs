@@ -1,8 +1,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::ApiKey;
 use crate::retry::{RetryPolicy, Sleeper, TokioSleeper};
+use crate::{ApiKey, CaCertificate};
 
 /// Where and how to reach one Athena workspace.
 ///
@@ -11,7 +11,8 @@ use crate::retry::{RetryPolicy, Sleeper, TokioSleeper};
 /// Windows proxy settings) for remote hosts, never for a loopback base URL
 /// ([`crate::bypasses_proxy`]), and its `rustls` feature verifies certificates with the
 /// platform verifier, i.e. the OS trust store, so that corporate TLS inspection
-/// certificates installed on the machine are trusted.
+/// certificates installed on the machine are trusted; a profile can add its own CA
+/// ([`ClientConfig::extra_root_certificates`]) beside them.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
     /// Base URL without a trailing slash, e.g. `https://athena-dev-api.leanscale.com`.
@@ -48,6 +49,10 @@ pub struct ClientConfig {
     /// that is not a valid header name or value is skipped, and so is `X-API-Key` or
     /// `X-Workspace-Id` (the auth headers come from the fields above only).
     pub extra_headers: Vec<(String, String)>,
+    /// CA certificates trusted in addition to the OS trust store (never instead of
+    /// it), e.g. a company TLS inspection proxy's CA. Empty by default. Supported where
+    /// the platform verifier can merge roots: Linux and other Unixes, macOS, Windows.
+    pub extra_root_certificates: Vec<CaCertificate>,
 }
 
 impl ClientConfig {
@@ -73,6 +78,7 @@ impl ClientConfig {
             retry: RetryPolicy::default(),
             sleeper: Arc::new(TokioSleeper),
             extra_headers: Vec::new(),
+            extra_root_certificates: Vec::new(),
         }
     }
 }

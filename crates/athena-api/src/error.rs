@@ -1,6 +1,6 @@
 //! Everything that can go wrong talking to Athena, as one enum a caller can match.
 
-use crate::{ResponseMeta, ValidationError};
+use crate::{ResponseMeta, TlsFailure, ValidationError};
 
 /// A failure of one API call or stream.
 #[derive(Debug, thiserror::Error)]
@@ -8,9 +8,22 @@ pub enum ApiError {
     /// The request broke a documented limit and was not sent.
     #[error("invalid request: {0}")]
     Validation(#[from] ValidationError),
-    /// No HTTP answer: connection refused, DNS, TLS, reset before the response.
+    /// No HTTP answer: connection refused, DNS, reset before the response. (A failed
+    /// TLS handshake or certificate check is [`ApiError::Tls`].)
     #[error("could not reach the server: {0}")]
     Transport(String),
+    /// The server was reached but the secure connection failed: its certificate was
+    /// not trusted (a TLS inspection proxy whose CA is not trusted: add it with
+    /// [`crate::ClientConfig::extra_root_certificates`]), expired, for another host, or
+    /// the handshake failed. Never retried: it would fail the same way.
+    #[error("the secure connection to the server failed: {reason}")]
+    Tls {
+        /// What kind of failure.
+        kind: TlsFailure,
+        /// rustls' description, for the details of an error message (at most 300
+        /// bytes).
+        reason: String,
+    },
     /// The response head did not arrive within [`crate::ClientConfig::head_timeout`].
     /// Not retried: the request may have reached the server.
     #[error("the server sent nothing for {seconds} s")]
@@ -114,6 +127,18 @@ pub enum ApiError {
         /// What ended it (end of file, a reset, the silence limit).
         cause: String,
     },
+}
+
+impl ApiError {
+    /// The response headers (`X-Credits-Remaining`, `X-App-Version`,
+    /// `X-Workspace-Id`) of the answer that carried this error, when there was one with
+    /// them: [`ApiError::Http`] and [`ApiError::IdempotencyConflict`].
+    pub fn meta(&self) -> Option<&ResponseMeta> {
+        match self {
+            Self::Http { meta, .. } | Self::IdempotencyConflict { meta, .. } => Some(meta),
+            _ => None,
+        }
+    }
 }
 
 /// An error body in any of the shapes the contract tolerates:

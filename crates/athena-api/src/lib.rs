@@ -17,11 +17,14 @@
 //! [`ApiError::IdempotencyConflict`]. A stream is retried only before it started, never
 //! after; a started stream may be silent up to [`ClientConfig::silence_limit`]. Redirects
 //! are never followed ([`ApiError::Redirect`]); loopback hosts never go through a proxy
-//! ([`bypasses_proxy`]).
+//! ([`bypasses_proxy`]). Certificates are checked against the OS trust store plus a
+//! profile's own CAs ([`CaCertificate`]); a failed check is [`ApiError::Tls`], not an
+//! unreachable server.
 
 pub mod api_key;
 pub mod attachments;
 pub mod batch;
+mod ca;
 mod client;
 mod config;
 pub mod conversations;
@@ -35,12 +38,14 @@ mod response_meta;
 pub mod retry;
 pub mod sse;
 mod stream;
+mod tls;
 pub mod tool_results;
 pub mod validation;
 
 pub use api_key::ApiKey;
 pub use attachments::{UploadProgress, UploadedFile};
 pub use batch::{BatchEvent, BatchItem, BatchRequest, BatchStream};
+pub use ca::{CaCertificate, CaCertificateProblem, CaSummary, MAX_CA_FILE_BYTES};
 pub use client::{ApiResponse, AthenaClient};
 pub use config::ClientConfig;
 pub use conversations::{Conversation, Feedback};
@@ -55,5 +60,6 @@ pub use proxy::bypasses_proxy;
 pub use response_meta::ResponseMeta;
 pub use retry::{RetryPolicy, Sleeper};
 pub use stream::ExecutionStream;
+pub use tls::TlsFailure;
 pub use tool_results::{ToolResultRequest, ToolResultResponse};
 pub use validation::{ValidationError, ValidationRule};

@@ -104,6 +104,7 @@ async fn start_executions(history: &History) -> Vec<Stream> {
             id: "w".into(),
             name: "bench".into(),
             base_url: "http://127.0.0.1".into(),
+            kind: athena_core::WorkspaceKind::Run,
         })
         .await
         .unwrap();

@@ -12,19 +12,22 @@
 //! server), **Regenerate** is a new action with a new key.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use athena_api::validation::validate_message;
 use athena_api::{ApiError, AthenaClient, ExecuteRequest};
 
+use crate::account_watch::{AccountObserver, watched_events};
 use crate::executions::{EventStream, Run, events_of, new_idempotency_key};
+use crate::profiles::{FieldProblem, Problem, variables_from_form};
 use crate::history::{
     ConversationEdit, ConversationPage, ConversationRecord, History, WorkspaceRecord,
 };
 use crate::{
     CoreError, ExecutionChange, ExecutionError, ExecutionHandle, ExecutionRequest,
-    ExecutionSnapshot, Executions, Feedback, FeedbackDelivery, Workspace,
+    ExecutionSnapshot, Executions, Feedback, FeedbackDelivery, Workspace, WorkspaceRegistry,
 };
 
 /// Something the user should know about a conversation, beyond its new state.
@@ -91,8 +94,10 @@ pub struct Conversations {
 struct Inner {
     executions: Executions,
     history: History,
-    workspaces: Vec<Workspace>,
+    workspaces: Arc<WorkspaceRegistry>,
     sink: Arc<dyn ConversationSink>,
+    /// Told of the credits and app version in execution responses, when set.
+    account: OnceLock<Arc<dyn AccountObserver>>,
     /// One lock per conversation around creating its server conversation, so two
     /// quick messages never create two.
     scope_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
@@ -101,18 +106,19 @@ struct Inner {
 impl std::fmt::Debug for Conversations {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Conversations")
-            .field("workspaces", &self.inner.workspaces.len())
+            .field("workspaces", &self.inner.workspaces.all().len())
             .finish_non_exhaustive()
     }
 }
 
 impl Conversations {
-    /// Conversations of `workspaces`, stored in `history`, run by `executions` (which
-    /// must record to the same history).
+    /// Conversations of the workspaces in `workspaces` (which may change while the
+    /// app runs), stored in `history`, run by `executions` (which must record to the
+    /// same history).
     pub fn new(
         executions: Executions,
         history: History,
-        workspaces: Vec<Workspace>,
+        workspaces: Arc<WorkspaceRegistry>,
         sink: Arc<dyn ConversationSink>,
     ) -> Self {
         Self {
@@ -121,9 +127,16 @@ impl Conversations {
                 history,
                 workspaces,
                 sink,
+                account: OnceLock::new(),
                 scope_locks: Mutex::new(HashMap::new()),
             }),
         }
+    }
+
+    /// Tells `observer` what execution responses say about their workspace's
+    /// account from now on (set once; later calls are ignored).
+    pub fn observe_accounts(&self, observer: Arc<dyn AccountObserver>) {
+        let _ = self.inner.account.set(observer);
     }
 
     /// The executions behind the conversations.
@@ -136,14 +149,19 @@ impl Conversations {
         &self.inner.history
     }
 
-    /// Every workspace, in the order given.
-    pub fn workspaces(&self) -> &[Workspace] {
+    /// Every workspace, in order.
+    pub fn workspaces(&self) -> Vec<Arc<Workspace>> {
+        self.inner.workspaces.all()
+    }
+
+    /// The registry of workspaces, for the code that adds and edits them.
+    pub fn registry(&self) -> &Arc<WorkspaceRegistry> {
         &self.inner.workspaces
     }
 
     /// The workspace with this id.
-    pub fn workspace(&self, id: &str) -> Option<&Workspace> {
-        self.inner.workspaces.iter().find(|w| w.id == id)
+    pub fn workspace(&self, id: &str) -> Option<Arc<Workspace>> {
+        self.inner.workspaces.get(id)
     }
 
     /// Starts a new, empty conversation with an agent of a workspace. Nothing is
@@ -172,6 +190,7 @@ impl Conversations {
                 id: workspace.id.clone(),
                 name: workspace.name.clone(),
                 base_url: workspace.client.config().base_url.clone(),
+                kind: workspace.kind,
             })
             .await
             .map_err(storage)?;
@@ -290,19 +309,58 @@ impl Conversations {
 
     /// Sends a message in a conversation and returns its execution's handle once the
     /// message is stored (before anything is sent). Everything after that, failures
-    /// included, arrives as updates.
+    /// included, arrives as updates. `form` holds a wizard agent's variables as typed
+    /// (checked against the agent's definition); the message may be empty when the
+    /// agent needs none.
     ///
     /// # Errors
-    /// [`CoreError::Validation`] (nothing stored or sent),
-    /// [`CoreError::UnknownConversation`], [`CoreError::ConversationArchived`],
-    /// [`CoreError::Storage`].
+    /// [`CoreError::Validation`] and [`CoreError::InvalidInput`] (nothing stored or
+    /// sent), [`CoreError::UnknownConversation`], [`CoreError::ConversationArchived`],
+    /// [`CoreError::KeyMissing`], [`CoreError::Storage`].
     pub async fn send(
         &self,
         conversation_id: &str,
         message: String,
+        form: Option<&BTreeMap<String, String>>,
     ) -> Result<ExecutionHandle, CoreError> {
-        validate_message(&message)?;
         let conversation = self.conversation(conversation_id)?;
+        let workspace = self
+            .workspace(&conversation.workspace_id)
+            .ok_or_else(|| CoreError::UnknownWorkspace(conversation.workspace_id.clone()))?;
+        let agent = workspace
+            .agents
+            .iter()
+            .find(|a| a.id == conversation.agent_id);
+        let empty = BTreeMap::new();
+        let form = form.unwrap_or(&empty);
+        let variables = match agent {
+            Some(agent) if !agent.variables.is_empty() || !form.is_empty() => {
+                let variables = variables_from_form(&agent.variables, form)
+                    .map_err(CoreError::InvalidInput)?;
+                (!variables.is_empty()).then_some(variables)
+            }
+            None if !form.is_empty() => {
+                return Err(CoreError::InvalidInput(
+                    form.keys()
+                        .map(|name| FieldProblem::new(name.clone(), Problem::UnknownVariable))
+                        .collect(),
+                ));
+            }
+            _ => None,
+        };
+        let needs_message = agent.is_none_or(|a| a.requires_user_message);
+        if needs_message || !message.trim().is_empty() {
+            validate_message(&message)?;
+        }
+        self.send_request(conversation, message, variables).await
+    }
+
+    async fn send_request(
+        &self,
+        conversation: ConversationRecord,
+        message: String,
+        variables: Option<serde_json::Map<String, serde_json::Value>>,
+    ) -> Result<ExecutionHandle, CoreError> {
         if conversation.archived {
             return Err(CoreError::ConversationArchived);
         }
@@ -312,7 +370,7 @@ impl Conversations {
             conversation_id: conversation.id.clone(),
             agent_id: conversation.agent_id.clone(),
             message,
-            variables: None,
+            variables,
         };
         let run = self
             .inner
@@ -350,8 +408,13 @@ impl Conversations {
     /// As [`Self::send`], and [`CoreError::UnknownExecution`].
     pub async fn regenerate(&self, handle: &ExecutionHandle) -> Result<ExecutionHandle, CoreError> {
         let snapshot = self.snapshot(handle)?;
-        self.send(&snapshot.request.conversation_id, snapshot.request.message)
-            .await
+        let conversation = self.conversation(&snapshot.request.conversation_id)?;
+        self.send_request(
+            conversation,
+            snapshot.request.message,
+            snapshot.request.variables,
+        )
+        .await
     }
 
     /// Gives the answer of an execution a thumbs up or down, on the server and here.
@@ -419,22 +482,43 @@ impl Conversations {
     }
 
     fn client_of(&self, conversation: &ConversationRecord) -> Result<AthenaClient, CoreError> {
-        self.workspace(&conversation.workspace_id)
-            .map(|w| w.client.clone())
-            .ok_or_else(|| CoreError::UnknownWorkspace(conversation.workspace_id.clone()))
+        let workspace = self
+            .workspace(&conversation.workspace_id)
+            .ok_or_else(|| CoreError::UnknownWorkspace(conversation.workspace_id.clone()))?;
+        if !workspace.has_key() {
+            return Err(CoreError::KeyMissing);
+        }
+        Ok(workspace.client.clone())
     }
 
     /// Runs a recorded execution: the conversation's scope first (created with the
     /// first message), then the stream, with the run's own key.
     fn launch(&self, run: Run, client: AthenaClient, request: ExecutionRequest) {
         let this = self.clone();
+        let external_user_id = self
+            .workspace(&request.workspace_id)
+            .and_then(|w| w.external_user_id.clone());
         let key = run.idempotency_key.clone();
         self.inner.executions.launch(run, async move {
             let scope = this.scope_for(&client, &request.conversation_id).await?;
             let mut wire = ExecuteRequest::message(request.message);
+            if wire.message.as_deref().is_some_and(|m| m.trim().is_empty()) {
+                // A wizard agent that needs no message runs on its variables alone.
+                wire.message = None;
+            }
+            wire.variables = request.variables;
+            wire.external_user_id = external_user_id;
             wire.conversation_scope = scope;
             let stream = client.execute_stream(&request.agent_id, &wire, Some(key))?;
-            Ok::<EventStream, ExecutionError>(events_of(stream))
+            Ok::<EventStream, ExecutionError>(match this.inner.account.get() {
+                Some(observer) => watched_events(
+                    stream,
+                    observer.clone(),
+                    request.workspace_id.clone(),
+                    request.agent_id.clone(),
+                ),
+                None => events_of(stream),
+            })
         });
     }
 

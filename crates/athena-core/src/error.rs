@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use crate::redact::redact_secrets;
 
 /// Why a user action was refused before anything was sent.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CoreError {
     /// The input breaks a documented limit of the API.
     #[error(transparent)]
@@ -31,6 +31,32 @@ pub enum CoreError {
     /// The history could not be read or written (the log has the details).
     #[error("the history store failed: {0}")]
     Storage(String),
+    /// A form's fields break their rules; every problem is named.
+    #[error("{} field(s) need fixing", .0.len())]
+    InvalidInput(Vec<crate::profiles::FieldProblem>),
+    /// The OS keychain cannot keep the key (the reason is technical). The user may
+    /// keep it in memory for this session instead; nothing falls back on its own.
+    #[error("no keychain can keep the key: {0}")]
+    KeychainUnavailable(String),
+    /// The keychain failed in another way.
+    #[error("the keychain failed: {0}")]
+    SecretStore(String),
+    /// The demo workspace (and a workspace given for this run) is not edited here.
+    #[error("this workspace cannot be changed")]
+    NotEditable,
+    /// The agent did not pass its check; nothing was saved.
+    #[error("the agent did not pass its check")]
+    AgentCheckFailed(Box<crate::AgentCheck>),
+    /// An agents file could not be read or written (the reason names the file).
+    #[error("{0}")]
+    AgentsFile(String),
+    /// The workspace has no key (the keychain had none for it): enter it again.
+    #[error("this workspace has no key")]
+    KeyMissing,
+    /// A call to the server that starts no execution (a cost preview) failed; why, in
+    /// the terms of an execution's failure (server strings redacted).
+    #[error("the server call failed: {0:?}")]
+    Request(ExecutionError),
 }
 
 /// Why an execution ended without an answer, in terms the user can act on. Stored in
@@ -90,6 +116,7 @@ impl From<ApiError> for ExecutionError {
         match err {
             ApiError::Validation(v) => Self::Validation(v),
             ApiError::Transport(_) => Self::Unreachable,
+            ApiError::Tls { .. } => Self::Unreachable,
             ApiError::Timeout { .. } => Self::Timeout,
             // Every string a server wrote is redacted before it can reach a screen or
             // a log: athena-api masks the exact key, this also catches any key-shaped

@@ -8,8 +8,12 @@
 //! frame. A view that missed updates asks for a [`ExecutionSnapshot`] and continues
 //! from its sequence number.
 
+mod account;
+mod account_watch;
+mod agent_check;
 mod agents_file;
 mod conversations;
+mod costs;
 pub mod dialogs;
 mod dropped;
 mod error;
@@ -20,16 +24,25 @@ mod inspect;
 pub mod links;
 mod parts;
 mod private_dir;
+pub mod profiles;
 pub mod redact;
 mod runner;
+pub mod settings;
+pub mod secrets;
 mod workspace;
+mod workspace_profiles;
+mod workspaces;
 
+pub use account::{AccountStatus, StatusChange, WorkspaceStatus};
+pub use account_watch::AccountObserver;
+pub use agent_check::{AgentCheck, CHECK_TIME_LIMIT, check_agent, check_agent_within};
 pub use agents_file::{
-    AgentVariable, AgentsFileError, parse_agents, read_agents_file, write_agents,
+    AgentVariable, AgentsFileError, VariableKind, parse_agents, read_agents_file, write_agents,
 };
 pub use conversations::{
     ConversationMessages, ConversationNotice, ConversationSink, ConversationSummary, Conversations,
 };
+pub use costs::{CostPreview, CostRule, preview_cost};
 pub use dropped::{DroppedItem, inspect_dropped};
 pub use error::{CoreError, ExecutionError};
 pub use execution::{
@@ -40,4 +53,10 @@ pub use executions::Executions;
 pub use inspect::{InspectLog, InspectedEvent, MAX_INSPECTED_BYTES, MAX_INSPECTED_EVENTS};
 pub use parts::{MediaFile, MediaState, Part, StructuredSource, ToolState, WaitingReason};
 pub use private_dir::create_private_dir;
-pub use workspace::{AgentSummary, DEMO_WORKSPACE_ID, Workspace, workspace_key};
+pub use workspace::{
+    AgentSummary, DEMO_WORKSPACE_ID, KeyStorage, Workspace, WorkspaceKind, workspace_key,
+};
+pub use workspace_profiles::{
+    AgentsImported, Profiles, WorkspaceStatusReport, WorkspaceStatusSink,
+};
+pub use workspaces::WorkspaceRegistry;

@@ -40,7 +40,7 @@ mod state;
 
 pub use agents::{
     AgentInfo, BENCH_ID, CLIENT_TOOLS_ID, DEMO_CHAT_ID, DEMO_ECHO_ID, MARKDOWN_ID, MEDIA_ID,
-    MEMORY_ID, STRUCTURED_ID, VariableInfo, WIZARD_ID, WORKFLOW_ID, agents_file,
+    MEMORY_ID, STRUCTURED_ID, VariableInfo, VariableKind, WIZARD_ID, WORKFLOW_ID, agents_file,
 };
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{DEFAULT_API_KEY, DEFAULT_WORKSPACE_ID, EmulatorConfig};

@@ -14,5 +14,6 @@ mod redirects;
 mod seed;
 mod sse_parsing;
 mod support;
+mod tls;
 mod tolerance;
 mod uploads;

@@ -1,5 +1,6 @@
-//! The history store: the app's memory of workspaces, conversations and messages,
-//! since the API cannot list past messages.
+//! The history store: the app's memory of workspaces (profiles and their agents
+//! included), conversations and messages, since the API cannot list past messages,
+//! workspaces or agents. It never holds key material: keys live in the OS keychain.
 //!
 //! One SQLite file (WAL). One writer thread owns the write connection and takes
 //! commands from an unbounded channel: [`History::record`] is a channel send, cheap
@@ -38,13 +39,13 @@ use tokio::sync::oneshot;
 
 pub use records::{
     ConversationEdit, ConversationPage, ConversationRecord, HistoryError, MessagePage,
-    MessageRecord, StoredMessage, WorkspaceRecord, WriterStats,
+    MessageRecord, ProfileRecord, StoredMessage, WorkspaceRecord, WorkspaceStatus, WriterStats,
 };
 pub use schema::SCHEMA_VERSION;
 
 use self::ops::WriteOp;
 use self::writer::{Command, Counters};
-use crate::{ExecutionHandle, ExecutionUpdate};
+use crate::{AgentSummary, ExecutionHandle, ExecutionUpdate};
 
 /// How opening the store went, for a notice in the UI.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,15 +223,96 @@ impl History {
         f(&conn)
     }
 
-    /// Saves a workspace, or updates the one with the same id. Committed when it
-    /// returns. Errors: SQLite's, [`HistoryError::WriterGone`].
+    /// Saves a workspace with its kind, or updates the name and base URL of the one
+    /// with the same id (its kind, a profile's settings and its status are kept).
+    /// Committed when it returns. Errors: SQLite's, [`HistoryError::WriterGone`].
     pub async fn save_workspace(&self, w: WorkspaceRecord) -> Result<(), HistoryError> {
         self.write(WriteOp::SaveWorkspace(w)).await
     }
 
-    /// Every saved workspace, in the order they were first saved.
+    /// Every saved workspace of every kind, in the order they were first saved.
     pub fn workspaces(&self) -> Result<Vec<WorkspaceRecord>, HistoryError> {
         self.read(reads::workspaces)
+    }
+
+    /// Saves a profile, or updates the workspace with the same id: every column but
+    /// the status ones (`p.status` is ignored). A workspace saved by
+    /// [`History::save_workspace`] becomes a profile. An existing profile keeps its
+    /// `created_at_ms` (and so its place in [`History::profiles`]). Committed when it
+    /// returns. Errors: SQLite's, [`HistoryError::WriterGone`].
+    pub async fn save_profile(&self, p: ProfileRecord) -> Result<(), HistoryError> {
+        self.write(WriteOp::SaveProfile(p)).await
+    }
+
+    /// Every profile (workspace kind [`WorkspaceKind::Profile`](crate::WorkspaceKind)),
+    /// oldest `created_at_ms` first (ties in the order they were stored), each with
+    /// its last recorded status.
+    pub fn profiles(&self) -> Result<Vec<ProfileRecord>, HistoryError> {
+        self.read(reads::profiles)
+    }
+
+    /// The profile `id`, if stored (`None` for a workspace of another kind).
+    pub fn profile(&self, id: &str) -> Result<Option<ProfileRecord>, HistoryError> {
+        self.read(|conn| reads::profile_by_id(conn, id))
+    }
+
+    /// Deletes a workspace of any kind with everything stored under it: its agents,
+    /// conversations, their messages, parts and drafts. Updates still queued for its
+    /// executions are dropped. Deleting a workspace not stored does nothing.
+    /// Committed when it returns. Errors: SQLite's, [`HistoryError::WriterGone`].
+    pub async fn delete_workspace(&self, id: &str) -> Result<(), HistoryError> {
+        self.write(WriteOp::DeleteWorkspace(id.to_owned())).await
+    }
+
+    /// Replaces the agents of a stored workspace with `agents`, kept in this order
+    /// (each stored as its agents-file JSON; not validated here). Committed when it
+    /// returns. Errors: [`HistoryError::UnknownWorkspace`], SQLite's (an agent id
+    /// twice in `agents`: nothing is replaced), [`HistoryError::WriterGone`].
+    pub async fn save_agents(
+        &self,
+        workspace_id: &str,
+        agents: Vec<AgentSummary>,
+    ) -> Result<(), HistoryError> {
+        self.write(WriteOp::SaveAgents {
+            workspace_id: workspace_id.to_owned(),
+            agents,
+        })
+        .await
+    }
+
+    /// The agents of a workspace, in the order saved; empty when it has none or is
+    /// not stored. Errors: SQLite's, [`HistoryError::Decode`] for a definition this
+    /// build cannot read.
+    pub fn agents(&self, workspace_id: &str) -> Result<Vec<AgentSummary>, HistoryError> {
+        self.read(|conn| reads::agents(conn, workspace_id))
+    }
+
+    /// Records what a workspace's server said in the headers of an authenticated
+    /// answer: both values replace the stored ones (`None` clears: a workspace key's
+    /// answers carry no credits). The workspace must be stored first
+    /// ([`History::save_workspace`] for the demo and a run's workspace). Committed
+    /// when it returns. Errors: [`HistoryError::UnknownWorkspace`], SQLite's,
+    /// [`HistoryError::WriterGone`].
+    pub async fn record_workspace_status(
+        &self,
+        id: &str,
+        credits_remaining: Option<i64>,
+        app_version: Option<String>,
+    ) -> Result<(), HistoryError> {
+        self.write(WriteOp::RecordStatus {
+            id: id.to_owned(),
+            status: WorkspaceStatus {
+                credits_remaining,
+                app_version,
+            },
+        })
+        .await
+    }
+
+    /// The last recorded status of a workspace of any kind (both `None` until one is
+    /// recorded); `None` when the workspace is not stored.
+    pub fn workspace_status(&self, id: &str) -> Result<Option<WorkspaceStatus>, HistoryError> {
+        self.read(|conn| reads::workspace_status(conn, id))
     }
 
     /// Stores a new conversation; its workspace must be saved and its id new (else a

@@ -1,12 +1,19 @@
-//! The writes a caller waits for: workspaces, conversations, a message before it is
-//! sent. Each runs inside the writer's batch transaction, in a savepoint of its own,
-//! so one failing write does not undo the others of its batch.
+//! The writes a caller waits for: workspaces, profiles and their agents,
+//! conversations, a message before it is sent. Each runs inside the writer's batch
+//! transaction, in a savepoint of its own, so one failing write does not undo the
+//! others of its batch.
 
-use rusqlite::Connection;
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::rows::insert_message;
-use super::{ConversationEdit, ConversationRecord, HistoryError, MessageRecord, WorkspaceRecord};
-use crate::{ExecutionHandle, ExecutionSnapshot};
+use rusqlite::{Connection, OptionalExtension};
+
+use super::rows::{insert_message, kind_text};
+use super::{
+    ConversationEdit, ConversationRecord, HistoryError, MessageRecord, ProfileRecord,
+    WorkspaceRecord, WorkspaceStatus,
+};
+use crate::agents_file::agent_to_json;
+use crate::{AgentSummary, ExecutionHandle, ExecutionSnapshot, WorkspaceKind};
 
 /// A conversation's title is the first line of its first message, this long at most.
 const TITLE_CHARS: usize = 60;
@@ -16,8 +23,21 @@ const TITLE_CHARS: usize = 60;
 pub(super) enum WriteOp {
     SaveWorkspace(WorkspaceRecord),
     CreateConversation(ConversationRecord),
-    EditConversation { id: String, edit: ConversationEdit },
+    EditConversation {
+        id: String,
+        edit: ConversationEdit,
+    },
     AddMessage(MessageRecord),
+    SaveProfile(ProfileRecord),
+    DeleteWorkspace(String),
+    SaveAgents {
+        workspace_id: String,
+        agents: Vec<AgentSummary>,
+    },
+    RecordStatus {
+        id: String,
+        status: WorkspaceStatus,
+    },
 }
 
 impl WriteOp {
@@ -29,24 +49,144 @@ impl WriteOp {
         }
     }
 
+    /// The workspace whose executions this write removes, whose cached state the
+    /// writer must drop once it succeeded.
+    pub(super) fn deleted_workspace(&self) -> Option<&str> {
+        match self {
+            Self::DeleteWorkspace(id) => Some(id),
+            _ => None,
+        }
+    }
+
     pub(super) fn apply(&self, conn: &Connection) -> Result<(), HistoryError> {
         match self {
             Self::SaveWorkspace(w) => save_workspace(conn, w),
             Self::CreateConversation(c) => create_conversation(conn, c),
             Self::EditConversation { id, edit } => edit_conversation(conn, id, edit),
             Self::AddMessage(m) => add_message(conn, m),
+            Self::SaveProfile(p) => save_profile(conn, p),
+            Self::DeleteWorkspace(id) => delete_workspace(conn, id),
+            Self::SaveAgents {
+                workspace_id,
+                agents,
+            } => save_agents(conn, workspace_id, agents),
+            Self::RecordStatus { id, status } => record_status(conn, id, status),
         }
     }
 }
 
+/// Inserts with its kind, or updates only the name and base URL: whatever else a
+/// workspace has (a profile's kind and settings, its status) is not this write's.
 fn save_workspace(conn: &Connection, w: &WorkspaceRecord) -> Result<(), HistoryError> {
     conn.execute(
-        "INSERT INTO workspaces (id, name, base_url) VALUES (?1, ?2, ?3) \
+        "INSERT INTO workspaces (id, name, base_url, kind, created_at_ms) \
+         VALUES (?1, ?2, ?3, ?4, ?5) \
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, base_url = excluded.base_url",
-        (&w.id, &w.name, &w.base_url),
+        (&w.id, &w.name, &w.base_url, kind_text(w.kind), now_ms()),
     )
     .map_err(HistoryError::sqlite("saving a workspace"))?;
     Ok(())
+}
+
+/// Inserts, or updates every column but the status ones. An existing profile keeps
+/// its `created_at_ms`; a workspace that becomes a profile takes the record's.
+fn save_profile(conn: &Connection, p: &ProfileRecord) -> Result<(), HistoryError> {
+    let ca_certificate = p
+        .ca_certificate
+        .as_ref()
+        .map(|path| path.to_string_lossy().into_owned());
+    conn.execute(
+        "INSERT INTO workspaces (id, name, base_url, kind, server_workspace_id, \
+         external_user_id, ca_certificate, created_at_ms) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, base_url = excluded.base_url, \
+         server_workspace_id = excluded.server_workspace_id, \
+         external_user_id = excluded.external_user_id, \
+         ca_certificate = excluded.ca_certificate, \
+         created_at_ms = CASE WHEN kind = excluded.kind THEN created_at_ms \
+             ELSE excluded.created_at_ms END, \
+         kind = excluded.kind",
+        rusqlite::params![
+            p.id,
+            p.name,
+            p.base_url,
+            kind_text(WorkspaceKind::Profile),
+            p.server_workspace_id,
+            p.external_user_id,
+            ca_certificate,
+            p.created_at_ms,
+        ],
+    )
+    .map_err(HistoryError::sqlite("saving a profile"))?;
+    Ok(())
+}
+
+/// Deletes a workspace; the schema's cascades remove its conversations, their
+/// messages, parts and drafts, and its agents. A workspace not stored is not an
+/// error.
+fn delete_workspace(conn: &Connection, id: &str) -> Result<(), HistoryError> {
+    // Messages name their workspace too; those of its conversations go with them.
+    conn.execute("DELETE FROM workspaces WHERE id = ?1", [id])
+        .map_err(HistoryError::sqlite("deleting a workspace"))?;
+    Ok(())
+}
+
+fn require_workspace(conn: &Connection, id: &str) -> Result<(), HistoryError> {
+    let found = conn
+        .prepare_cached("SELECT 1 FROM workspaces WHERE id = ?1")
+        .and_then(|mut stmt| stmt.query_row([id], |_| Ok(())).optional())
+        .map_err(HistoryError::sqlite("looking up a workspace"))?;
+    found.ok_or_else(|| HistoryError::UnknownWorkspace(id.to_owned()))
+}
+
+/// Replaces the workspace's agents with `agents`, in this order.
+fn save_agents(
+    conn: &Connection,
+    workspace_id: &str,
+    agents: &[AgentSummary],
+) -> Result<(), HistoryError> {
+    require_workspace(conn, workspace_id)?;
+    conn.execute("DELETE FROM agents WHERE workspace_id = ?1", [workspace_id])
+        .map_err(HistoryError::sqlite("replacing agents"))?;
+    let mut insert = conn
+        .prepare_cached(
+            "INSERT INTO agents (workspace_id, agent_id, position, definition) \
+             VALUES (?1, ?2, ?3, ?4)",
+        )
+        .map_err(HistoryError::sqlite("saving agents"))?;
+    for (position, agent) in (0_i64..).zip(agents) {
+        let definition = agent_to_json(agent).map_err(|source| HistoryError::Decode {
+            column: "agents.definition",
+            source,
+        })?;
+        insert
+            .execute((workspace_id, &agent.id, position, definition))
+            .map_err(HistoryError::sqlite("saving agents"))?;
+    }
+    Ok(())
+}
+
+fn record_status(
+    conn: &Connection,
+    id: &str,
+    status: &WorkspaceStatus,
+) -> Result<(), HistoryError> {
+    let changed = conn
+        .execute(
+            "UPDATE workspaces SET credits_remaining = ?2, app_version = ?3 WHERE id = ?1",
+            (id, status.credits_remaining, &status.app_version),
+        )
+        .map_err(HistoryError::sqlite("recording a workspace's status"))?;
+    if changed == 0 {
+        return Err(HistoryError::UnknownWorkspace(id.to_owned()));
+    }
+    Ok(())
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 fn create_conversation(conn: &Connection, c: &ConversationRecord) -> Result<(), HistoryError> {

@@ -1,8 +1,17 @@
-//! Reads of workspaces, conversations and drafts, on the reader connection.
+//! Reads of workspaces, profiles and their agents, conversations and drafts, on the
+//! reader connection.
+
+use std::path::PathBuf;
 
 use rusqlite::{Connection, OptionalExtension, Row};
 
-use super::{ConversationPage, ConversationRecord, HistoryError, WorkspaceRecord};
+use super::rows::parse_kind;
+use super::{
+    ConversationPage, ConversationRecord, HistoryError, ProfileRecord, WorkspaceRecord,
+    WorkspaceStatus,
+};
+use crate::AgentSummary;
+use crate::agents_file::agent_from_json;
 
 const CONVERSATION_COLUMNS: &str = "id, workspace_id, agent_id, agent_name, title, \
      server_conversation_id, local_only, archived, created_at_ms, last_activity_ms";
@@ -23,18 +32,105 @@ fn conversation(row: &Row<'_>) -> rusqlite::Result<ConversationRecord> {
 }
 
 pub(super) fn workspaces(conn: &Connection) -> Result<Vec<WorkspaceRecord>, HistoryError> {
-    conn.prepare_cached("SELECT id, name, base_url FROM workspaces ORDER BY rowid")
+    let rows = conn
+        .prepare_cached("SELECT id, name, base_url, kind FROM workspaces ORDER BY rowid")
         .and_then(|mut stmt| {
             stmt.query_map([], |row| {
-                Ok(WorkspaceRecord {
-                    id: row.get(0)?,
-                    name: row.get(1)?,
-                    base_url: row.get(2)?,
-                })
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
             })?
-            .collect()
+            .collect::<Result<Vec<(String, String, String, String)>, _>>()
         })
-        .map_err(HistoryError::sqlite("reading workspaces"))
+        .map_err(HistoryError::sqlite("reading workspaces"))?;
+    rows.into_iter()
+        .map(|(id, name, base_url, kind)| {
+            Ok(WorkspaceRecord {
+                id,
+                name,
+                base_url,
+                kind: parse_kind(kind)?,
+            })
+        })
+        .collect()
+}
+
+const PROFILE_COLUMNS: &str = "id, name, base_url, server_workspace_id, external_user_id, \
+     ca_certificate, created_at_ms, credits_remaining, app_version";
+
+fn profile(row: &Row<'_>) -> rusqlite::Result<ProfileRecord> {
+    Ok(ProfileRecord {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        base_url: row.get(2)?,
+        server_workspace_id: row.get::<_, Option<String>>(3)?.unwrap_or_default(),
+        external_user_id: row.get(4)?,
+        ca_certificate: row.get::<_, Option<String>>(5)?.map(PathBuf::from),
+        created_at_ms: row.get(6)?,
+        status: WorkspaceStatus {
+            credits_remaining: row.get(7)?,
+            app_version: row.get(8)?,
+        },
+    })
+}
+
+pub(super) fn profiles(conn: &Connection) -> Result<Vec<ProfileRecord>, HistoryError> {
+    conn.prepare_cached(&format!(
+        "SELECT {PROFILE_COLUMNS} FROM workspaces WHERE kind = 'profile' \
+         ORDER BY created_at_ms, rowid"
+    ))
+    .and_then(|mut stmt| stmt.query_map([], profile)?.collect())
+    .map_err(HistoryError::sqlite("reading profiles"))
+}
+
+pub(super) fn profile_by_id(
+    conn: &Connection,
+    id: &str,
+) -> Result<Option<ProfileRecord>, HistoryError> {
+    conn.prepare_cached(&format!(
+        "SELECT {PROFILE_COLUMNS} FROM workspaces WHERE id = ?1 AND kind = 'profile'"
+    ))
+    .and_then(|mut stmt| stmt.query_row([id], profile).optional())
+    .map_err(HistoryError::sqlite("reading a profile"))
+}
+
+pub(super) fn workspace_status(
+    conn: &Connection,
+    id: &str,
+) -> Result<Option<WorkspaceStatus>, HistoryError> {
+    conn.prepare_cached("SELECT credits_remaining, app_version FROM workspaces WHERE id = ?1")
+        .and_then(|mut stmt| {
+            stmt.query_row([id], |row| {
+                Ok(WorkspaceStatus {
+                    credits_remaining: row.get(0)?,
+                    app_version: row.get(1)?,
+                })
+            })
+            .optional()
+        })
+        .map_err(HistoryError::sqlite("reading a workspace's status"))
+}
+
+pub(super) fn agents(
+    conn: &Connection,
+    workspace_id: &str,
+) -> Result<Vec<AgentSummary>, HistoryError> {
+    let definitions = conn
+        .prepare_cached(
+            "SELECT definition FROM agents WHERE workspace_id = ?1 ORDER BY position, agent_id",
+        )
+        .and_then(|mut stmt| {
+            stmt.query_map([workspace_id], |row| row.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .map_err(HistoryError::sqlite("reading agents"))?;
+    definitions
+        .iter()
+        .map(|text| {
+            agent_from_json(text).map_err(|source| HistoryError::Decode {
+                column: "agents.definition",
+                source,
+            })
+        })
+        .collect()
 }
 
 pub(super) fn conversation_by_id(

@@ -1,19 +1,54 @@
 //! What the history stores and hands back: plain records, the writer's figures, and
 //! the errors of the store.
 
-use crate::{ExecutionHandle, ExecutionRequest, ExecutionSnapshot};
+use std::path::PathBuf;
 
-/// A workspace the user added, as remembered across runs. The API key is not here:
-/// it lives in the OS keychain.
+use crate::{ExecutionHandle, ExecutionRequest, ExecutionSnapshot, WorkspaceKind};
+
+/// A workspace as remembered across runs: what its conversations need. The API key
+/// is not here: it lives in the OS keychain. A profile has more: [`ProfileRecord`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkspaceRecord {
     /// The app's id of the workspace (unique).
     pub id: String,
-    /// The name the user gave it.
+    /// The name the user sees.
     pub name: String,
     /// The server's base URL.
     pub base_url: String,
+    /// Where it comes from. [`History::save_workspace`](super::History::save_workspace)
+    /// sets it only when it first stores the workspace: a profile stays a profile.
+    pub kind: WorkspaceKind,
 }
+
+/// A profile: a real Athena workspace the user added, as kept in the history
+/// (workspace kind [`WorkspaceKind::Profile`]). Its key is not here (not even its
+/// hint): the key lives in the OS keychain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileRecord {
+    /// The app's id of the workspace (unique among all workspaces).
+    pub id: String,
+    /// The name the user gave it.
+    pub name: String,
+    /// The server's base URL, normalized.
+    pub base_url: String,
+    /// The server's workspace id, `workspace:…` (the `X-Workspace-Id` header).
+    pub server_workspace_id: String,
+    /// Sent as `external_user_id` with every execution, when set.
+    pub external_user_id: Option<String>,
+    /// A CA certificate file to trust for this server, when set. Stored as text: a
+    /// path that is not UTF-8 is stored with its invalid bytes replaced.
+    pub ca_certificate: Option<PathBuf>,
+    /// When the user added it, in unix ms: profiles are listed oldest first. Kept
+    /// when an existing profile is saved again.
+    pub created_at_ms: i64,
+    /// What its server last said about it. Read back only:
+    /// [`History::save_profile`](super::History::save_profile) ignores it and
+    /// [`History::record_workspace_status`](super::History::record_workspace_status)
+    /// writes it.
+    pub status: WorkspaceStatus,
+}
+
+pub use crate::account::WorkspaceStatus;
 
 /// A conversation with one agent of one workspace.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,6 +183,9 @@ pub enum HistoryError {
     /// The conversation named does not exist.
     #[error("history: no conversation has the id {0}")]
     UnknownConversation(String),
+    /// The workspace named does not exist.
+    #[error("history: no workspace has the id {0}")]
+    UnknownWorkspace(String),
     /// The batch holding this write could not be committed (disk full, I/O error);
     /// nothing of it was stored.
     #[error("history: not committed: {reason}")]

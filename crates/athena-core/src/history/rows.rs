@@ -8,12 +8,13 @@ use serde::de::DeserializeOwned;
 use super::{HistoryError, MessagePage, StoredMessage};
 use crate::{
     ExecutionError, ExecutionHandle, ExecutionRequest, ExecutionSnapshot, ExecutionStatus, Part,
+    WorkspaceKind,
 };
 
 /// The columns of `messages`, in the order [`MessageRow::read`] expects.
 const MESSAGE_COLUMNS: &str = "position, handle, conversation_id, workspace_id, agent_id, \
      message, idempotency_key, sent_at_ms, status, execution_id, seq, usage, error, feedback, \
-     message_id";
+     message_id, variables";
 
 /// A status as stored: its serde name, so the column reads like the IPC value.
 pub(super) fn status_text(status: ExecutionStatus) -> String {
@@ -22,6 +23,23 @@ pub(super) fn status_text(status: ExecutionStatus) -> String {
         // A unit variant always serializes to its name; this arm cannot be reached.
         _ => String::from("failed"),
     }
+}
+
+/// A workspace kind as stored: its serde name (`demo`, `run`, `profile`), which the
+/// schema's `CHECK` lists.
+pub(super) fn kind_text(kind: WorkspaceKind) -> &'static str {
+    match kind {
+        WorkspaceKind::Demo => "demo",
+        WorkspaceKind::Run => "run",
+        WorkspaceKind::Profile => "profile",
+    }
+}
+
+pub(super) fn parse_kind(text: String) -> Result<WorkspaceKind, HistoryError> {
+    serde_json::from_value(serde_json::Value::String(text)).map_err(|source| HistoryError::Decode {
+        column: "workspaces.kind",
+        source,
+    })
 }
 
 fn parse_status(text: String) -> Result<ExecutionStatus, HistoryError> {
@@ -84,6 +102,7 @@ struct MessageRow {
     error: Option<String>,
     feedback: Option<String>,
     message_id: Option<String>,
+    variables: Option<String>,
 }
 
 impl MessageRow {
@@ -96,6 +115,7 @@ impl MessageRow {
                 workspace_id: row.get(3)?,
                 agent_id: row.get(4)?,
                 message: row.get(5)?,
+                // Decoded in `into_stored`: a decoding error is the store's.
                 variables: None,
             },
             idempotency_key: row.get(6)?,
@@ -107,10 +127,12 @@ impl MessageRow {
             error: row.get(12)?,
             feedback: row.get(13)?,
             message_id: row.get(14)?,
+            variables: row.get(15)?,
         })
     }
 
-    fn into_stored(self, parts: Vec<Part>) -> Result<StoredMessage, HistoryError> {
+    fn into_stored(mut self, parts: Vec<Part>) -> Result<StoredMessage, HistoryError> {
+        self.request.variables = opt_from_json("variables", self.variables.as_deref())?;
         let snapshot = ExecutionSnapshot {
             handle: ExecutionHandle::from(self.handle),
             seq: u64::try_from(self.seq).unwrap_or(0),
@@ -210,10 +232,12 @@ pub(super) fn insert_message(
     let error = opt_json("error", snapshot.error.as_ref())?;
     let feedback = opt_json("feedback", snapshot.feedback.as_ref())?;
     let r = &snapshot.request;
+    let variables = opt_json("variables", r.variables.as_ref())?;
     conn.prepare_cached(
         "INSERT INTO messages (handle, conversation_id, workspace_id, agent_id, message, \
          idempotency_key, sent_at_ms, status, execution_id, seq, usage, error, feedback, \
-         message_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+         message_id, variables) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )
     .and_then(|mut stmt| {
         stmt.execute(rusqlite::params![
@@ -231,6 +255,7 @@ pub(super) fn insert_message(
             error,
             feedback,
             snapshot.message_id,
+            variables,
         ])
     })
     .map_err(HistoryError::sqlite("storing a message"))?;
@@ -247,10 +272,11 @@ pub(super) fn write_head(
     let error = opt_json("error", snapshot.error.as_ref())?;
     let feedback = opt_json("feedback", snapshot.feedback.as_ref())?;
     let r = &snapshot.request;
+    let variables = opt_json("variables", r.variables.as_ref())?;
     conn.prepare_cached(
         "UPDATE messages SET workspace_id = ?2, agent_id = ?3, message = ?4, status = ?5, \
-         execution_id = ?6, seq = ?7, usage = ?8, error = ?9, feedback = ?10, message_id = ?11 \
-         WHERE position = ?1",
+         execution_id = ?6, seq = ?7, usage = ?8, error = ?9, feedback = ?10, message_id = ?11, \
+         variables = ?12 WHERE position = ?1",
     )
     .and_then(|mut stmt| {
         stmt.execute(rusqlite::params![
@@ -265,6 +291,7 @@ pub(super) fn write_head(
             error,
             feedback,
             snapshot.message_id,
+            variables,
         ])
     })
     .map_err(HistoryError::sqlite("updating a message"))?;

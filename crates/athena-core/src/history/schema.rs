@@ -71,8 +71,36 @@ CREATE TABLE drafts (
 ) STRICT, WITHOUT ROWID;
 ";
 
+/// Version 2: profiles. A workspace gets its kind (`demo`, `run` or `profile`; the
+/// v1 row `demo` is the demo workspace, any other a run's), what a profile holds
+/// besides its key (never any key material, not even its hint: the key lives in the
+/// OS keychain), the status its server last reported, and when it was added. A
+/// profile's agents are kept in order, each as its agents-file JSON. A message
+/// keeps the `variables` it was sent with.
+const V2: &str = "
+ALTER TABLE workspaces ADD COLUMN kind TEXT NOT NULL DEFAULT 'run'
+    CHECK (kind IN ('demo', 'run', 'profile'));
+ALTER TABLE workspaces ADD COLUMN server_workspace_id TEXT;
+ALTER TABLE workspaces ADD COLUMN external_user_id TEXT;
+ALTER TABLE workspaces ADD COLUMN ca_certificate TEXT;
+ALTER TABLE workspaces ADD COLUMN app_version TEXT;
+ALTER TABLE workspaces ADD COLUMN credits_remaining INTEGER;
+ALTER TABLE workspaces ADD COLUMN created_at_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE workspaces SET kind = 'demo' WHERE id = 'demo';
+
+CREATE TABLE agents (
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    agent_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    definition TEXT NOT NULL,
+    PRIMARY KEY (workspace_id, agent_id)
+) STRICT, WITHOUT ROWID;
+
+ALTER TABLE messages ADD COLUMN variables TEXT;
+";
+
 /// Every migration, in order. Append only.
-const MIGRATIONS: &[M<'static>] = &[M::up(V1)];
+const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2)];
 
 /// The schema version this build writes: the number of migrations it knows.
 // The cast cannot truncate: there are a handful of migrations.
@@ -149,6 +177,38 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(Migrations::from_slice(MIGRATIONS).validate().is_ok());
+    }
+
+    #[test]
+    fn the_demo_literal_is_the_demo_workspace() {
+        assert_eq!(crate::DEMO_WORKSPACE_ID, "demo");
+    }
+
+    #[test]
+    fn no_column_holds_key_material() {
+        let mut conn = Connection::open_in_memory().expect("memory");
+        migrate(&mut conn).expect("migrate");
+        let mut stmt = conn
+            .prepare(
+                "SELECT m.name || '.' || p.name FROM sqlite_master m, pragma_table_info(m.name) p \
+                 WHERE m.type = 'table'",
+            )
+            .expect("prepare");
+        let columns: Vec<String> = stmt
+            .query_map([], |row| row.get(0))
+            .and_then(Iterator::collect)
+            .expect("columns");
+        assert!(columns.contains(&"workspaces.credits_remaining".to_owned()));
+        let keyish: Vec<&String> = columns
+            .iter()
+            .filter(|c| {
+                let c = c.to_lowercase();
+                (c.contains("key") && c != "messages.idempotency_key")
+                    || c.contains("secret")
+                    || c.contains("hint")
+            })
+            .collect();
+        assert!(keyish.is_empty(), "{keyish:?}");
     }
 
     #[test]

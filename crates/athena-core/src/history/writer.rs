@@ -229,6 +229,18 @@ impl Writer {
                             sp.commit()
                                 .map_err(HistoryError::sqlite("releasing a savepoint"))
                         });
+                    if result.is_ok()
+                        && let Some(workspace_id) = op.deleted_workspace()
+                    {
+                        // Its rows are gone: stop following its executions (their
+                        // later updates find no row and are skipped).
+                        cache.retain(|_, entry| match entry {
+                            Cached::Stored(live) => {
+                                live.snapshot.request.workspace_id != workspace_id
+                            }
+                            Cached::Skipped(_) => true,
+                        });
+                    }
                     replies.push((reply, result));
                 }
                 Command::Flush(reply) => flushes.push(reply),

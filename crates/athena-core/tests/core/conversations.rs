@@ -79,7 +79,10 @@ impl Bench {
         let workspace = Workspace {
             id: "ws".into(),
             name: "Test".into(),
-            is_demo: false,
+            kind: athena_core::WorkspaceKind::Run,
+            external_user_id: None,
+            key_storage: athena_core::KeyStorage::RunOnly,
+            key_hint: String::new(),
             client: AthenaClient::new(client_config).expect("client"),
             agents: server
                 .agents()
@@ -104,7 +107,7 @@ impl Bench {
         let conversations = Conversations::new(
             executions,
             history.clone(),
-            vec![workspace],
+            Arc::new(athena_core::WorkspaceRegistry::new(vec![workspace])),
             notices.clone(),
         );
         Self {
@@ -126,7 +129,7 @@ impl Bench {
 
     async fn send(&self, conversation: &ConversationRecord, message: &str) -> ExecutionHandle {
         self.conversations
-            .send(&conversation.id, message.into())
+            .send(&conversation.id, message.into(), None)
             .await
             .expect("sent")
     }
@@ -249,7 +252,7 @@ async fn a_new_chat_with_the_same_agent_archives_the_previous_one_once_it_ended(
             }
         )]
     );
-    let refused = bench.conversations.send(&first.id, "more".into()).await;
+    let refused = bench.conversations.send(&first.id, "more".into(), None).await;
     assert_eq!(refused, Err(CoreError::ConversationArchived));
 }
 

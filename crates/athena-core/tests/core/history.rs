@@ -1,25 +1,28 @@
 //! The history store: migrations from every saved schema, pagination, the files it
-//! refuses or moves aside, interrupted executions, the writer's batching, drafts.
+//! refuses or moves aside, interrupted executions, the writer's batching, drafts,
+//! profiles with their agents and status, a message's variables.
 
 use std::path::{Path, PathBuf};
 
 use athena_core::history::{
     ConversationEdit, ConversationPage, ConversationRecord, History, HistoryOpened, MessageRecord,
-    SCHEMA_VERSION, WorkspaceRecord,
+    ProfileRecord, SCHEMA_VERSION, WorkspaceRecord, WorkspaceStatus,
 };
 use athena_core::{
-    ExecutionChange, ExecutionError, ExecutionHandle, ExecutionRequest, ExecutionSnapshot,
-    ExecutionStatus, ExecutionUpdate, Feedback, FeedbackDelivery, Part, ToolState, UsageSummary,
+    AgentSummary, AgentVariable, ExecutionChange, ExecutionError, ExecutionHandle,
+    ExecutionRequest, ExecutionSnapshot, ExecutionStatus, ExecutionUpdate, Feedback,
+    FeedbackDelivery, Part, ToolState, UsageSummary, VariableKind, WorkspaceKind,
 };
 
-const WS: &str = "w1";
-const CONV: &str = "c1";
+pub(crate) const WS: &str = "w1";
+pub(crate) const CONV: &str = "c1";
 
 pub fn workspace() -> WorkspaceRecord {
     WorkspaceRecord {
         id: WS.into(),
         name: "Demo".into(),
         base_url: "http://127.0.0.1:8080".into(),
+        kind: WorkspaceKind::Run,
     }
 }
 
@@ -97,7 +100,7 @@ pub async fn with_conversation(history: &History) {
         .unwrap();
 }
 
-fn db_path(dir: &tempfile::TempDir) -> PathBuf {
+pub(crate) fn db_path(dir: &tempfile::TempDir) -> PathBuf {
     dir.path().join("data").join("history.sqlite")
 }
 
@@ -201,7 +204,103 @@ fn fixture_snapshot() -> ExecutionSnapshot {
     snapshot
 }
 
-async fn write_fixture_rows(history: &History) {
+// What version 2 added: a profile with its status and typed agents, a message sent
+// with variables (in a conversation of its own, so version 1's rows read the same).
+const FIXTURE_PROFILE: &str = "profile-1";
+const FIXTURE_CONV_2: &str = "c2";
+const FIXTURE_HANDLE_2: &str = "fixture-exec-2";
+
+pub fn profile(id: &str, created_at_ms: i64) -> ProfileRecord {
+    ProfileRecord {
+        id: id.into(),
+        name: format!("Profile {id}"),
+        base_url: "https://api.example.com".into(),
+        server_workspace_id: "workspace:acme".into(),
+        external_user_id: Some("user-7".into()),
+        ca_certificate: Some(PathBuf::from("/etc/ssl/acme ca.pem")),
+        created_at_ms,
+        status: WorkspaceStatus::default(),
+    }
+}
+
+/// Agents with every kind of variable.
+pub fn typed_agents() -> Vec<AgentSummary> {
+    let var = |name: &str, required, kind, default| AgentVariable {
+        name: name.into(),
+        description: format!("the {name}"),
+        required,
+        kind,
+        default,
+    };
+    vec![
+        AgentSummary {
+            id: "agent:wizard".into(),
+            name: "Wizard".into(),
+            description: "Outlines".into(),
+            requires_user_message: false,
+            variables: vec![
+                var("topic", true, VariableKind::Text, None),
+                var(
+                    "sections",
+                    false,
+                    VariableKind::Number {
+                        minimum: Some(1.0),
+                        maximum: Some(10.0),
+                        integer: true,
+                    },
+                    Some(serde_json::json!(3)),
+                ),
+                var(
+                    "ratio",
+                    false,
+                    VariableKind::Number {
+                        minimum: None,
+                        maximum: Some(0.5),
+                        integer: false,
+                    },
+                    Some(serde_json::json!(0.25)),
+                ),
+                var(
+                    "tone",
+                    false,
+                    VariableKind::Choice {
+                        choices: vec!["neutral".into(), "playful".into()],
+                    },
+                    Some(serde_json::json!("neutral")),
+                ),
+                var(
+                    "rush",
+                    false,
+                    VariableKind::Boolean,
+                    Some(serde_json::json!(false)),
+                ),
+            ],
+        },
+        AgentSummary {
+            id: "agent:chat".into(),
+            name: "Chat".into(),
+            description: String::new(),
+            requires_user_message: true,
+            variables: Vec::new(),
+        },
+    ]
+}
+
+pub(crate) fn fixture_variables() -> serde_json::Map<String, serde_json::Value> {
+    serde_json::json!({"topic": "Q3 ✓", "sections": 4, "rush": true})
+        .as_object()
+        .unwrap()
+        .clone()
+}
+
+pub(crate) fn fixture_status() -> WorkspaceStatus {
+    WorkspaceStatus {
+        credits_remaining: Some(42),
+        app_version: Some("appversion:7".into()),
+    }
+}
+
+pub(crate) async fn write_fixture_rows(history: &History) {
     with_conversation(history).await;
     history
         .add_message(message(
@@ -217,10 +316,51 @@ async fn write_fixture_rows(history: &History) {
     }
     history.save_draft(CONV, FIXTURE_DRAFT.into());
     history.flush().await;
+    write_v2_rows(history).await;
 }
 
-fn check_fixture_rows(history: &History) {
-    assert_eq!(history.workspaces().unwrap(), vec![workspace()]);
+/// Checks the rows of the current schema.
+pub(crate) fn check_fixture_rows(history: &History) {
+    check_fixture_rows_of(history, SCHEMA_VERSION);
+}
+
+/// Checks the rows a file of schema `version` held, after migrating it.
+fn check_fixture_rows_of(history: &History, version: i64) {
+    check_v1_rows(history);
+    if version >= 2 {
+        check_v2_rows(history);
+    } else {
+        // What v2 added is there, empty.
+        assert_eq!(history.workspaces().unwrap(), vec![workspace()]);
+        assert!(history.profiles().unwrap().is_empty());
+        assert!(history.agents(WS).unwrap().is_empty());
+        assert_eq!(
+            history.workspace_status(WS).unwrap(),
+            Some(WorkspaceStatus::default())
+        );
+    }
+}
+
+fn check_v2_rows(history: &History) {
+    let profile_record = ProfileRecord {
+        status: fixture_status(),
+        ..profile(FIXTURE_PROFILE, 1_700_000_000_500)
+    };
+    assert_eq!(history.profiles().unwrap(), vec![profile_record.clone()]);
+    assert_eq!(
+        history.profile(FIXTURE_PROFILE).unwrap(),
+        Some(profile_record)
+    );
+    assert_eq!(history.agents(FIXTURE_PROFILE).unwrap(), typed_agents());
+    let stored = history
+        .message(&ExecutionHandle::from(FIXTURE_HANDLE_2.to_owned()))
+        .unwrap()
+        .expect("the message with variables");
+    assert_eq!(stored.snapshot.request.variables, Some(fixture_variables()));
+}
+
+fn check_v1_rows(history: &History) {
+    assert_eq!(history.workspaces().unwrap()[0], workspace());
     let mut expected = conversation(CONV, FIXTURE_SENT_AT);
     expected.title = "Summarize the quarterly report".into();
     assert_eq!(history.conversation(CONV).unwrap(), Some(expected));
@@ -285,7 +425,7 @@ async fn migrates_every_saved_schema() {
             HistoryOpened::Existing { interrupted: 0 },
             "v{version}"
         );
-        check_fixture_rows(&history);
+        check_fixture_rows_of(&history, version);
         // And it still takes writes.
         history
             .add_message(message(
@@ -948,4 +1088,89 @@ fn usable_from_plain_threads() {
     .unwrap();
     assert_eq!(history.workspaces().unwrap(), vec![workspace()]);
     assert!(format!("{history:?}").contains("History"));
+}
+
+// ---- version 2: profiles, their agents and status, a message's variables ----
+
+#[tokio::test]
+async fn version_1_migrates_to_version_2_with_its_rows_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::copy(fixture_dir().join("v1.sqlite"), &path).unwrap();
+    {
+        // Version 1's demo workspace was the row with the demo id.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute(
+            "INSERT INTO workspaces (id, name, base_url) VALUES ('demo', 'Demo', 'http://127.0.0.1:1')",
+            [],
+        )
+        .unwrap();
+    }
+    let (history, opened) = History::open(&path);
+    assert_eq!(opened, HistoryOpened::Existing { interrupted: 0 });
+    check_v1_rows(&history);
+    let kinds: Vec<(String, WorkspaceKind)> = history
+        .workspaces()
+        .unwrap()
+        .into_iter()
+        .map(|w| (w.id, w.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (WS.to_owned(), WorkspaceKind::Run),
+            ("demo".to_owned(), WorkspaceKind::Demo)
+        ]
+    );
+    assert!(history.profiles().unwrap().is_empty());
+    let stored = history
+        .message(&ExecutionHandle::from(FIXTURE_HANDLE.to_owned()))
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.snapshot.request.variables, None);
+    // Version 2's writes work on the migrated file.
+    write_v2_rows(&history).await;
+    check_v2_rows(&history);
+}
+
+/// The rows version 2 added, on a store that has version 1's.
+async fn write_v2_rows(history: &History) {
+    history
+        .save_profile(profile(FIXTURE_PROFILE, 1_700_000_000_500))
+        .await
+        .unwrap();
+    let status = fixture_status();
+    history
+        .record_workspace_status(
+            FIXTURE_PROFILE,
+            status.credits_remaining,
+            status.app_version,
+        )
+        .await
+        .unwrap();
+    history
+        .save_agents(FIXTURE_PROFILE, typed_agents())
+        .await
+        .unwrap();
+    history
+        .create_conversation(conversation(FIXTURE_CONV_2, 1_700_000_000_000))
+        .await
+        .unwrap();
+    let mut with_variables = message(FIXTURE_HANDLE_2, FIXTURE_CONV_2, "", FIXTURE_SENT_AT);
+    with_variables.request.variables = Some(fixture_variables());
+    history.add_message(with_variables).await.unwrap();
+    history.record(&ExecutionUpdate {
+        conversation_id: FIXTURE_CONV_2.into(),
+        ..update(
+            FIXTURE_HANDLE_2,
+            2,
+            ExecutionChange::Finished {
+                status: ExecutionStatus::Completed,
+                usage: None,
+                message_id: None,
+            },
+        )
+    });
+    history.flush().await;
 }

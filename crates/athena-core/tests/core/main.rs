@@ -1,13 +1,19 @@
 //! Integration tests: core's executions against a real emulator over loopback HTTP.
 #![allow(clippy::unwrap_used)]
 
+mod agent_check;
 mod agents_file;
 mod coalescing;
 mod conversations;
+mod costs;
 mod failures;
 mod history;
 mod history_crash;
+mod history_profiles;
+mod keychain;
 mod panics;
+mod profiles;
 mod runner;
+mod settings;
 mod streaming;
 mod support;

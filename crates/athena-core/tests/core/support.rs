@@ -167,7 +167,10 @@ pub fn workspace(base_url: &str, key: &str) -> Workspace {
     Workspace {
         id: athena_core::workspace_key(base_url, athena_emulator::DEFAULT_WORKSPACE_ID),
         name: "Test workspace".into(),
-        is_demo: false,
+        kind: athena_core::WorkspaceKind::Run,
+        external_user_id: None,
+        key_storage: athena_core::KeyStorage::RunOnly,
+        key_hint: String::new(),
         client: AthenaClient::new(config).expect("client builds"),
         agents: Vec::new(),
     }

@@ -23,7 +23,7 @@ pub use wizard::{Preview, WIZARD_ID};
 /// What the app shows about an agent: id, display name, one-line description, whether
 /// it needs a message and the variables it reads. Serialized as one entry of an agents
 /// file (`--agents-out`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentInfo {
     /// Agent id as used in URLs, e.g. `"agent:demo-chat"`.
     pub id: String,
@@ -37,8 +37,9 @@ pub struct AgentInfo {
     pub variables: Vec<VariableInfo>,
 }
 
-/// One variable an agent reads from `variables`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One variable an agent reads from `variables`, as an agents file describes it:
+/// `{"name", "description", "required", "type", ...the type's fields, "default"}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VariableInfo {
     /// Its key.
     pub name: String,
@@ -46,6 +47,38 @@ pub struct VariableInfo {
     pub description: String,
     /// Whether the agent needs it.
     pub required: bool,
+    /// What kind of value it takes (`type` and that type's fields).
+    #[serde(flatten)]
+    pub kind: VariableKind,
+    /// The value a form starts with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
+}
+
+/// What kind of value a variable takes: the `type` of an agents file's variable.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum VariableKind {
+    /// Any text (a JSON string).
+    Text,
+    /// A JSON number within optional bounds, whole when `integer`.
+    Number {
+        /// The smallest allowed value.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        minimum: Option<f64>,
+        /// The largest allowed value.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        maximum: Option<f64>,
+        /// Whether only whole numbers are allowed.
+        integer: bool,
+    },
+    /// One of `choices` (a JSON string).
+    Choice {
+        /// The allowed values.
+        choices: Vec<String>,
+    },
+    /// A JSON boolean.
+    Boolean,
 }
 
 /// The agents file listing `agents`: `{"agents": [...]}`, the format the app reads

@@ -19,6 +19,8 @@ const RUSH_CREDITS: u64 = 5;
 const DEFAULT_SECTIONS: u64 = 3;
 /// Most sections the wizard writes.
 const MAX_SECTIONS: u64 = 10;
+/// [`MAX_SECTIONS`] as the bound of the `sections` variable.
+const MAX_SECTIONS_F64: f64 = 10.0;
 
 /// One line of a credit preview.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,18 +62,54 @@ impl Preview {
     }
 }
 
-/// The variables the wizard reads.
+/// The tones the wizard writes in; any other `tone` is written as given.
+pub const TONES: [&str; 3] = ["neutral", "playful", "formal"];
+
+/// The variables the wizard reads, typed as its script reads them.
 pub fn variables() -> Vec<super::VariableInfo> {
-    let var = |name: &str, description: &str, required: bool| super::VariableInfo {
+    use super::{VariableInfo, VariableKind};
+    let var = |name: &str, description: &str, required: bool, kind, default| VariableInfo {
         name: name.into(),
         description: description.into(),
         required,
+        kind,
+        default,
     };
     vec![
-        var("topic", "What the outline is about", true),
-        var("sections", "How many sections, 1 to 10 (default 3)", false),
-        var("tone", "The tone, e.g. neutral or playful", false),
-        var("rush", "true for a rush job (5 more credits)", false),
+        var(
+            "topic",
+            "What the outline is about",
+            true,
+            VariableKind::Text,
+            None,
+        ),
+        var(
+            "sections",
+            "How many sections",
+            false,
+            VariableKind::Number {
+                minimum: Some(1.0),
+                maximum: Some(MAX_SECTIONS_F64),
+                integer: true,
+            },
+            Some(Value::from(DEFAULT_SECTIONS)),
+        ),
+        var(
+            "tone",
+            "The tone of the outline",
+            false,
+            VariableKind::Choice {
+                choices: TONES.iter().map(|t| (*t).to_owned()).collect(),
+            },
+            Some(Value::from(TONES[0])),
+        ),
+        var(
+            "rush",
+            "A rush job (5 more credits)",
+            false,
+            VariableKind::Boolean,
+            Some(Value::from(false)),
+        ),
     ]
 }
 
@@ -157,5 +195,68 @@ mod tests {
         assert_eq!(p.credits, 2 + 3);
         let big = json!({"sections": 99});
         assert_eq!(preview(big.as_object().expect("object")).credits, 12);
+    }
+
+    #[test]
+    fn the_described_variables_are_what_the_script_reads() {
+        let vars = variables();
+        let sections_var = vars
+            .iter()
+            .find(|v| v.name == "sections")
+            .expect("sections");
+        assert_eq!(sections_var.default, Some(json!(DEFAULT_SECTIONS)));
+        let super::super::VariableKind::Number {
+            minimum: Some(minimum),
+            maximum: Some(maximum),
+            integer: true,
+        } = sections_var.kind
+        else {
+            panic!("sections is a bounded integer");
+        };
+        // The script clamps to exactly these bounds.
+        let at = |n: u64| {
+            let inputs = json!({ "sections": n });
+            sections(inputs.as_object().expect("object"))
+        };
+        assert_eq!((at(0), at(99)), (1, 10));
+        assert_eq!((minimum, maximum), (1.0, 10.0));
+        // Every offered tone is written as given.
+        for tone in TONES {
+            let inputs = json!({ "topic": "t", "tone": tone });
+            let text: String = script(&turn(inputs.as_object().expect("object")))
+                .steps
+                .iter()
+                .filter_map(|s| match s {
+                    crate::script::Step::Text(t) => Some(t.as_str()),
+                    _ => None,
+                })
+                .collect();
+            assert!(text.contains(&format!("Tone: {tone}.")), "{text}");
+        }
+        let json = serde_json::to_value(&vars).expect("json");
+        assert_eq!(
+            json[0],
+            json!({"name": "topic", "description": "What the outline is about",
+                "required": true, "type": "text"})
+        );
+        assert_eq!(json[1]["type"], "number");
+        assert_eq!(json[1]["integer"], true);
+        assert_eq!(json[2]["choices"], json!(TONES));
+        assert_eq!(json[2]["default"], "neutral");
+        assert_eq!(json[3]["type"], "boolean");
+        assert_eq!(json[3]["default"], false);
+    }
+
+    fn turn(variables: &Map<String, Value>) -> Turn<'_> {
+        Turn {
+            message: "",
+            history: &[],
+            variables,
+            client_tools: &[],
+            external_user_id: None,
+            attachments: 0,
+            base_url: "http://127.0.0.1:1",
+            media_generation_time: std::time::Duration::ZERO,
+        }
     }
 }
