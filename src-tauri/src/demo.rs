@@ -1,7 +1,7 @@
 //! The built-in demo workspace: the emulator, started inside the app.
 
 use athena_api::{ApiKey, AthenaClient, ClientConfig};
-use athena_core::{AgentSummary, AgentVariable, DEMO_WORKSPACE_ID, Workspace};
+use athena_core::{AgentSummary, AgentVariable, DEMO_WORKSPACE_ID, VariableKind, Workspace};
 use athena_emulator::{Emulator, EmulatorConfig, EmulatorHandle};
 
 /// The demo workspace and the server behind it (stopped when dropped).
@@ -36,6 +36,8 @@ pub(crate) async fn start() -> Result<DemoWorkspace, Box<dyn std::error::Error>>
                     name: v.name,
                     description: v.description,
                     required: v.required,
+                    kind: variable_kind(v.kind),
+                    default: v.default,
                 })
                 .collect(),
         })
@@ -45,10 +47,33 @@ pub(crate) async fn start() -> Result<DemoWorkspace, Box<dyn std::error::Error>>
         workspace: Workspace {
             id: DEMO_WORKSPACE_ID.into(),
             name: "Demo workspace".into(),
-            is_demo: true,
+            kind: athena_core::WorkspaceKind::Demo,
+            external_user_id: None,
+            key_storage: athena_core::KeyStorage::Demo,
+            key_hint: String::new(),
             client,
             agents,
         },
         _server: server,
     })
+}
+
+/// The emulator's description of a variable's kind, in core's terms (the two crates
+/// share no types: each implements the agents file on its own).
+fn variable_kind(kind: athena_emulator::VariableKind) -> VariableKind {
+    use athena_emulator::VariableKind as Emulated;
+    match kind {
+        Emulated::Text => VariableKind::Text,
+        Emulated::Number {
+            minimum,
+            maximum,
+            integer,
+        } => VariableKind::Number {
+            minimum,
+            maximum,
+            integer,
+        },
+        Emulated::Choice { choices } => VariableKind::Choice { choices },
+        Emulated::Boolean => VariableKind::Boolean,
+    }
 }

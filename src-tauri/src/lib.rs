@@ -16,6 +16,7 @@ pub mod logging;
 mod navigation;
 mod readiness;
 mod run_workspace;
+pub mod settings;
 mod setup;
 mod sink;
 mod state;
@@ -63,10 +64,22 @@ pub fn specta_builder_for<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             commands::execution_snapshot,
             commands::report_ready,
             commands::open_link,
+            commands::profiles::list_profiles,
+            commands::profiles::save_profile,
+            commands::profiles::delete_profile,
+            commands::profiles::choose_ca_certificate,
+            commands::profiles::add_agent,
+            commands::profiles::remove_agent,
+            commands::profiles::import_agents,
+            commands::profiles::export_agents,
+            commands::profiles::preview_cost,
+            commands::profiles::get_settings,
+            commands::profiles::set_always_preview_cost,
         ])
         .events(tauri_specta::collect_events![
             ipc::ExecutionUpdate,
-            ipc::ConversationChanged
+            ipc::ConversationChanged,
+            ipc::WorkspaceStatusChanged
         ])
         // Our IPC types serialize and deserialize alike: one TypeScript type each.
         .disable_serde_phases()
@@ -103,6 +116,9 @@ pub fn app_builder<R: tauri::Runtime>(
         // granted their commands.
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        // The settings file (settings.rs), from Rust only: no window is granted its
+        // commands; the page reads settings through the app's commands.
+        .plugin(tauri_plugin_store::Builder::default().build())
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| setup::setup(app, &specta, &options))
 }

@@ -21,7 +21,10 @@ pub(crate) fn connect(run: &RunWorkspace) -> Result<Workspace, Box<dyn std::erro
     Ok(Workspace {
         id: workspace_key(&run.base_url, &run.workspace_id),
         name: run.name.clone().unwrap_or_else(|| run.workspace_id.clone()),
-        is_demo: false,
+        kind: athena_core::WorkspaceKind::Run,
+        external_user_id: None,
+        key_storage: athena_core::KeyStorage::RunOnly,
+        key_hint: String::new(),
         client,
         agents,
     })

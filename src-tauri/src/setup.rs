@@ -9,12 +9,14 @@ use athena_core::history::{History, HistoryOpened};
 use athena_core::links::{LinkConfirmer, LinkOpener};
 use tauri::{App, Manager, Runtime};
 
+use crate::commands::profiles::AppDialogs;
 use crate::dialogs::NativeDialogs;
 use crate::folders::AppFolders;
 use crate::ipc::HistoryStatus;
 use crate::launch::RunWorkspace;
 use crate::links::{LinkQuestionGate, SystemBrowser};
 use crate::readiness::Readiness;
+use crate::settings::AppSettings;
 use crate::sink::TauriSink;
 use crate::state::AppState;
 use crate::{FRAME_INTERVAL, demo, logging, run_workspace, window};
@@ -37,6 +39,9 @@ pub struct LaunchOptions {
     pub headless: bool,
     /// A workspace for this run beside the demo one (command line or environment).
     pub run_workspace: Option<RunWorkspace>,
+    /// Where profiles' keys are kept; `None` = the OS keychain. Tests pass a memory
+    /// store (which can be told to fail).
+    pub secrets: Option<Arc<dyn athena_core::secrets::SecretStore>>,
 }
 
 impl std::fmt::Debug for LaunchOptions {
@@ -46,6 +51,7 @@ impl std::fmt::Debug for LaunchOptions {
             .field("install_logging", &self.install_logging)
             .field("headless", &self.headless)
             .field("run_workspace", &self.run_workspace)
+            .field("secrets", &self.secrets)
             .finish_non_exhaustive()
     }
 }
@@ -99,15 +105,39 @@ pub(crate) fn setup<R: Runtime>(
         FRAME_INTERVAL,
         runtime,
     );
-    let conversations = Conversations::new(executions, history, workspaces, sink);
+    let registry = Arc::new(athena_core::WorkspaceRegistry::new(workspaces));
+    let conversations =
+        Conversations::new(executions, history.clone(), registry.clone(), sink.clone());
+    let secrets = options.secrets.clone().unwrap_or_else(|| {
+        Arc::new(athena_core::secrets::KeychainSecretStore::new(
+            athena_core::secrets::KEYCHAIN_SERVICE,
+        ))
+    });
+    let profiles = athena_core::Profiles::new(history, registry, secrets, sink);
+    // Off the async workers: the keychain may take a moment to answer.
+    let loading = profiles.clone();
+    match tauri::async_runtime::block_on(tauri::async_runtime::spawn_blocking(move || {
+        loading.load()
+    })) {
+        Ok(Ok(found)) => tracing::info!(profiles = found, "saved workspaces connected"),
+        Ok(Err(err)) => tracing::error!(error = %err, "saved workspaces could not be read"),
+        Err(err) => tracing::error!(error = %err, "saved workspaces could not be read"),
+    }
+    conversations.observe_accounts(Arc::new(profiles.clone()));
+    let settings = AppSettings::open(app, &folders.data);
+    let remembered = settings.get().active_workspace;
+    app.manage(settings);
     app.manage(AppState::new(
         demo,
         conversations,
+        profiles,
         HistoryStatus::new(&opened, &history_path),
+        remembered,
     ));
     app.manage(Readiness::default());
     let outside = outside_services(app, options)?;
     app.manage(LinkQuestionGate::default());
+    app.manage(AppDialogs(outside.dialogs.clone()));
     app.manage(options.links.clone().unwrap_or_else(|| LinkHandlers {
         confirmer: Arc::new(LinkQuestion(outside.dialogs.clone())),
         opener: outside.opener.clone(),

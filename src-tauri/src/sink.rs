@@ -41,3 +41,12 @@ impl<R: Runtime> athena_core::ConversationSink for TauriSink<R> {
         }
     }
 }
+
+impl<R: Runtime> athena_core::WorkspaceStatusSink for TauriSink<R> {
+    fn status_changed(&self, report: athena_core::WorkspaceStatusReport) {
+        let event = ipc::WorkspaceStatusChanged::from(report);
+        if let Err(err) = event.emit(&self.app) {
+            tracing::warn!(error = %err, "could not emit a workspace's status");
+        }
+    }
+}

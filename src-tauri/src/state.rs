@@ -1,6 +1,6 @@
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
-use athena_core::{Conversations, Executions, Workspace};
+use athena_core::{Conversations, Executions, Profiles, Workspace};
 
 use crate::demo::DemoWorkspace;
 use crate::ipc::HistoryStatus;
@@ -13,28 +13,48 @@ pub(crate) struct AppState {
     _demo: DemoWorkspace,
     active: Mutex<String>,
     pub(crate) conversations: Conversations,
+    pub(crate) profiles: Profiles,
     pub(crate) history_status: HistoryStatus,
 }
 
 impl AppState {
     /// `conversations` holds the demo workspace first, then the run's workspace when
-    /// one was given: that one is active at start.
+    /// one was given, then the saved profiles. The run's workspace is active at start
+    /// when there is one; else `remembered` (the one active when the app last ran),
+    /// when it still exists; else the demo.
     pub(crate) fn new(
         demo: DemoWorkspace,
         conversations: Conversations,
+        profiles: Profiles,
         history_status: HistoryStatus,
+        remembered: Option<String>,
     ) -> Self {
-        let active = conversations
-            .workspaces()
-            .last()
-            .map(|w| w.id.clone())
+        let all = conversations.workspaces();
+        let run = all
+            .iter()
+            .find(|w| w.kind == athena_core::WorkspaceKind::Run)
+            .map(|w| w.id.clone());
+        let active = run
+            .or_else(|| remembered.filter(|id| all.iter().any(|w| &w.id == id)))
+            .or_else(|| all.first().map(|w| w.id.clone()))
             .unwrap_or_default();
         Self {
             _demo: demo,
             active: Mutex::new(active),
             conversations,
+            profiles,
             history_status,
         }
+    }
+
+    /// The overview of the active workspace for the header and status bar.
+    pub(crate) fn overview(&self) -> crate::ipc::WorkspaceOverview {
+        let active = self.active_workspace();
+        crate::ipc::WorkspaceOverview::new(
+            &active,
+            &self.workspaces(),
+            self.profiles.status(&active.id),
+        )
     }
 
     /// The executions of every conversation.
@@ -43,16 +63,17 @@ impl AppState {
     }
 
     /// Every workspace the user can pick.
-    pub(crate) fn workspaces(&self) -> &[Workspace] {
+    pub(crate) fn workspaces(&self) -> Vec<Arc<Workspace>> {
         self.conversations.workspaces()
     }
 
-    /// The workspace new conversations start in.
-    pub(crate) fn active_workspace(&self) -> &Workspace {
+    /// The workspace new conversations start in (the first, the demo, when the active
+    /// one was deleted).
+    pub(crate) fn active_workspace(&self) -> Arc<Workspace> {
         let active = self.active.lock().unwrap_or_else(PoisonError::into_inner);
         self.conversations
             .workspace(&active)
-            .unwrap_or(&self.workspaces()[0])
+            .unwrap_or_else(|| self.workspaces()[0].clone())
     }
 
     /// Makes `id` the active workspace; false when there is none with that id.

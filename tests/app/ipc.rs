@@ -67,6 +67,7 @@ fn start_with(user: Arc<FakeUser>, links: LinkHandlers) -> TestApp {
         links: Some(links),
         headless: true,
         run_workspace: None,
+        secrets: Some(Arc::new(athena_core::secrets::MemorySecretStore::new())),
     };
     let mut app = app_builder(mock_builder(), options)
         .build(tauri::generate_context!(test = true))

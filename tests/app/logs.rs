@@ -59,7 +59,10 @@ fn workspace(base_url: &str) -> Workspace {
     Workspace {
         id: "test".into(),
         name: "test".into(),
-        is_demo: false,
+        kind: athena_core::WorkspaceKind::Run,
+        external_user_id: None,
+        key_storage: athena_core::KeyStorage::RunOnly,
+        key_hint: String::new(),
         client,
         agents: vec![],
     }

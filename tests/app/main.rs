@@ -8,6 +8,7 @@ mod ipc;
 mod logs;
 mod panic_reports;
 mod security_config;
+mod settings;
 
 /// The TypeScript bindings the Rust commands and events generate now.
 fn generated_bindings() -> String {

@@ -60,16 +60,117 @@ export const commands = {
 	 *  as `busy`). Returns whether it opened.
 	 */
 	openLink: (url: string) => typedError<boolean, AppError>(__TAURI_INVOKE("open_link", { url })),
+	/**
+	 *  Every workspace for the settings screen, with where each key is kept (never a
+	 *  key) and whether there is a keychain.
+	 */
+	listProfiles: () => typedError<ProfileList, AppError>(__TAURI_INVOKE("list_profiles")),
+	/**
+	 *  Saves a new workspace or changes one; a new key goes to the keychain (or, when
+	 *  the user chose so, to memory for this session). Returns the list as now.
+	 */
+	saveProfile: (profile: ProfileInput) => typedError<ProfileList, AppError>(__TAURI_INVOKE("save_profile", { profile })),
+	/**  Deletes a saved workspace with its conversations on this computer and its key. */
+	deleteProfile: (profileId: string) => typedError<ProfileList, AppError>(__TAURI_INVOKE("delete_profile", { profileId })),
+	/**
+	 *  Lets the user choose a certificate authority file, and checks it. `None` when
+	 *  the dialog was cancelled.
+	 */
+	chooseCaCertificate: () => typedError<CaCertificateView | null, AppError>(__TAURI_INVOKE("choose_ca_certificate")),
+	/**
+	 *  Checks an agent with a credit preview (costs nothing) and adds it to a workspace
+	 *  when the check passes.
+	 */
+	addAgent: (workspaceId: string, agent: AgentSummary) => typedError<AgentAdded, AppError>(__TAURI_INVOKE("add_agent", { workspaceId, agent })),
+	/**  Removes an agent from a workspace (its conversations stay). */
+	removeAgent: (workspaceId: string, agentId: string) => typedError<WorkspaceOverview, AppError>(__TAURI_INVOKE("remove_agent", { workspaceId, agentId })),
+	/**
+	 *  Adds the agents of an agents file (chosen in a native dialog) to a workspace.
+	 *  `None` when the dialog was cancelled.
+	 */
+	importAgents: (workspaceId: string) => typedError<AgentsImported | null, AppError>(__TAURI_INVOKE("import_agents", { workspaceId })),
+	/**
+	 *  Writes a workspace's agents to an agents file chosen in a native dialog. False
+	 *  when the dialog was cancelled.
+	 */
+	exportAgents: (workspaceId: string) => typedError<boolean, AppError>(__TAURI_INVOKE("export_agents", { workspaceId })),
+	/**
+	 *  What sending to this conversation's agent with these variables would cost, as
+	 *  the server prices it (a preview costs nothing).
+	 */
+	previewCost: (conversationId: string, variables: { [key in string]: string } | null) => typedError<CostPreview, AppError>(__TAURI_INVOKE("preview_cost", { conversationId, variables })),
+	/**  The app's settings, and what went wrong reading them at start, if anything. */
+	getSettings: () => __TAURI_INVOKE<SettingsView>("get_settings"),
+	/**  Whether to show a run's cost before each send. */
+	setAlwaysPreviewCost: (on: boolean) => typedError<SettingsView, AppError>(__TAURI_INVOKE("set_always_preview_cost", { on })),
 };
 
 /** Events */
 export const events = {
 	conversationChanged: makeEvent<ConversationChanged, ConversationChanged>("conversation-changed"),
 	executionUpdate: makeEvent<ExecutionUpdate, ExecutionUpdate>("execution-update"),
+	workspaceStatusChanged: makeEvent<WorkspaceStatusChanged, WorkspaceStatusChanged>("workspace-status-changed"),
 };
 
 /* Types */
-/**  An agent the user can pick. */
+/**  An agent added after its check. */
+export type AgentAdded = {
+	/**  The active workspace, as now. */
+	overview: WorkspaceOverview,
+	/**  What a run of it costs at least. */
+	preview: CostPreview,
+};
+
+/**  What checking an agent found. */
+export type AgentCheck = 
+/**  It answers; a run costs at least this. */
+{ outcome: "ok"; 
+/**  Its cost with no inputs. */
+preview: CostPreview } | 
+/**  404. */
+{ outcome: "unknownAgent" } | 
+/**  401. */
+{ outcome: "badKey" } | 
+/**  403. */
+{ outcome: "wrongWorkspace" } | 
+/**  No connection. */
+{ outcome: "unreachable" } | 
+/**  The certificate is not trusted. */
+{ outcome: "tls"; 
+/**  Why (technical). */
+reason: string } | 
+/**  A redirect, not followed. */
+{ outcome: "redirect"; 
+/**  The 3xx status. */
+status: number; 
+/**  Where to, when it said. */
+location: string | null } | 
+/**  No answer in time. */
+{ outcome: "timeout" } | 
+/**  Another refusal. */
+{ outcome: "refused"; 
+/**  HTTP status. */
+status: number; 
+/**  The server's code. */
+serverCode: string | null; 
+/**  The server's sentence. */
+serverMessage: string | null } | 
+/**  An answer of unexpected shape. */
+{ outcome: "unexpected"; 
+/**  What was wrong (technical). */
+reason: string };
+
+/**  One agent's check after the workspace changed. */
+export type AgentCheckReport = {
+	/**  The agent. */
+	agentId: string,
+	/**  Its name. */
+	agentName: string,
+	/**  What the check found. */
+	check: AgentCheck,
+};
+
+/**  An agent the user can pick (and the agent form's result). */
 export type AgentSummary = {
 	/**  The agent id. */
 	id: string,
@@ -79,6 +180,32 @@ export type AgentSummary = {
 	description: string,
 	/**  Whether a message must be typed. */
 	requiresUserMessage: boolean,
+	/**  The variables a wizard agent reads. */
+	variables: AgentVariable[],
+};
+
+/**  One variable of a wizard agent, for its form. */
+export type AgentVariable = {
+	/**  Its key in `variables`. */
+	name: string,
+	/**  What to fill in. */
+	description: string,
+	/**  Whether the agent needs it. */
+	required: boolean,
+	/**  What kind of value it takes. */
+	kind: VariableKind,
+	/**  Its default, as the form shows it (`true`/`false` for a boolean). */
+	default: string | null,
+};
+
+/**  What an import of agents did. */
+export type AgentsImported = {
+	/**  New agents. */
+	added: number,
+	/**  Agents replaced by the file's. */
+	replaced: number,
+	/**  The active workspace, as now. */
+	overview: WorkspaceOverview,
 };
 
 /**  An error the UI can act on: a code and its parameters. The UI owns the words. */
@@ -165,8 +292,37 @@ reason: LinkRefusalReason;
 scheme: string | null } | 
 /**  The system browser could not be opened. */
 { code: "browserUnavailable" } | 
-/**  Something in the app went wrong; the log has the details. */
-{ code: "internal" };
+/**
+ *  Something in the app went wrong; the log has the details.
+ *  A form's fields break their rules; each problem names its field.
+ */
+{ code: "invalidInput"; 
+/**  Every problem. */
+problems: FieldProblem[] } | 
+/**  No keychain can keep the key: the user may keep it in memory for this session. */
+{ code: "keychainUnavailable"; 
+/**  Why (technical). */
+reason: string } | 
+/**  The agent did not pass its check; nothing was saved. */
+{ code: "agentCheckFailed"; 
+/**  What the check found. */
+check: AgentCheck } | 
+/**  The demo workspace, or one given for this run, is not changed here. */
+{ code: "demoWorkspace" } | 
+/**  The workspace has no key: enter it again in its settings. */
+{ code: "keyMissing" } | 
+/**  An agents file could not be read or written. */
+{ code: "agentsFile"; 
+/**  Why, naming the file. */
+reason: string } | { code: "internal" };
+
+/**  A custom certificate authority a profile trusts. */
+export type CaCertificateView = {
+	/**  The file. */
+	path: string,
+	/**  Whom it names. */
+	subject: string,
+};
 
 /**
  *  A conversation changed outside a command: its scope was created, it was archived,
@@ -237,6 +393,26 @@ export type ConversationView = {
 	moreBefore: boolean,
 	/**  Pass back to get the page before this one. */
 	before: number | null,
+};
+
+/**  A run's cost before it runs. */
+export type CostPreview = {
+	/**  The total. */
+	credits: number | null,
+	/**  The agent's base cost. */
+	baseCost: number | null,
+	/**  Each rule's share. */
+	rules: CostRule[],
+};
+
+/**  One credit rule's share of a cost. */
+export type CostRule = {
+	/**  Its name. */
+	name: string,
+	/**  What it charges for. */
+	description: string | null,
+	/**  Its credits. */
+	credits: number | null,
 };
 
 /**  What changed. */
@@ -373,6 +549,14 @@ export type FeedbackDelivery =
 /**  Could not be sent; can be tried again. */
 "failed";
 
+/**  A problem with one field of a form. */
+export type FieldProblem = {
+	/**  The field, as the form names it. */
+	field: string,
+	/**  What is wrong. */
+	problem: Problem,
+};
+
 /**  How the history opened at start, for a notice when it is not the usual. */
 export type HistoryStatus = 
 /**  Opened (or created) normally. */
@@ -421,6 +605,44 @@ export type InspectedEvents = {
 	events: InspectedEvent[],
 	/**  How many older events were cut to bound memory. */
 	cut: number,
+};
+
+/**  What the key is, from its prefix. */
+export type KeyKind = 
+/**  `eak_`. */
+"endUser" | 
+/**  `wak_`. */
+"workspace";
+
+/**  Where a workspace's key is kept. */
+export type KeyState = 
+/**  In the OS keychain. */
+"keychain" | 
+/**  In memory for this session only. */
+"session" | 
+/**  Not found: the user must enter it again. */
+"missing" | 
+/**  Given for this run. */
+"runOnly" | 
+/**  Made by the app for the demo server. */
+"demo";
+
+/**  A workspace's key as the user is shown it. */
+export type KeyView = {
+	/**  Where it is kept. */
+	state: KeyState,
+	/**  Its kind, when known. */
+	kind: KeyKind | null,
+	/**  `…` and its last four characters, when there is one. */
+	hint: string | null,
+};
+
+/**  Whether keys can be kept in the OS keychain. */
+export type KeychainStatus = {
+	/**  Whether there is one. */
+	available: boolean,
+	/**  Why not, when not (technical). */
+	reason: string | null,
 };
 
 /**  Why a link was refused without asking. */
@@ -547,12 +769,181 @@ data: string;
 /**  Why it could not be read, if it could not. */
 problem: string | null };
 
+/**  What is wrong with a field. The UI owns the words. */
+export type Problem = 
+/**  Empty. */
+{ code: "required" } | 
+/**  Too long. */
+{ code: "tooLong"; 
+/**  Characters allowed. */
+limit: number } | 
+/**  Not a URL. */
+{ code: "notAUrl" } | 
+/**  http to a host other than this computer. */
+{ code: "httpsRequired" } | 
+/**  A user name or password in the URL. */
+{ code: "hasCredentials" } | 
+/**  A query or fragment in the URL. */
+{ code: "hasQueryOrFragment" } | 
+/**  Does not start as it must. */
+{ code: "badPrefix"; 
+/**  The prefix. */
+expected: string } | 
+/**  A key that is neither `eak_` nor `wak_`. */
+{ code: "badKeyPrefix" } | 
+/**  Spaces inside. */
+{ code: "hasWhitespace" } | 
+/**  Characters a header cannot carry (only visible ASCII). */
+{ code: "badCharacters" } | 
+/**  Given twice. */
+{ code: "duplicate" } | 
+/**  Not a number. */
+{ code: "notANumber" } | 
+/**  Not a whole number. */
+{ code: "notAnInteger" } | 
+/**  Below the minimum. */
+{ code: "belowMinimum"; 
+/**  The minimum. */
+minimum: number | null } | 
+/**  Above the maximum. */
+{ code: "aboveMaximum"; 
+/**  The maximum. */
+maximum: number | null } | 
+/**  Not one of the choices. */
+{ code: "notAChoice"; 
+/**  The choices. */
+choices: string[] } | 
+/**  Not true or false. */
+{ code: "notABoolean" } | 
+/**  Too many bytes. */
+{ code: "tooLarge"; 
+/**  Bytes allowed. */
+limit: number; 
+/**  Bytes given. */
+actual: number } | 
+/**  A choice variable without choices. */
+{ code: "noChoices" } | 
+/**  A minimum above the maximum. */
+{ code: "minimumAboveMaximum" } | 
+/**  A default that does not fit the variable. */
+{ code: "badDefault" } | 
+/**  A variable the agent does not have. */
+{ code: "unknownVariable" } | 
+/**  A certificate file that cannot be used. */
+{ code: "badCertificate"; 
+/**  Why (technical). */
+reason: string };
+
+/**  The profile form. */
+export type ProfileInput = {
+	/**  None for a new profile. */
+	id: string | null,
+	/**  Its name. */
+	name: string,
+	/**  Its server (blank: the documented one). */
+	baseUrl: string,
+	/**  `workspace:...`. */
+	workspaceId: string,
+	/**  A new key, or None to keep the stored one. */
+	apiKey: string | null,
+	/**  Sent as `external_user_id`. */
+	externalUserId: string | null,
+	/**  A certificate authority file to trust. */
+	caCertificatePath: string | null,
+	/**  Keep the key in memory for this session only (no keychain). */
+	keepKeyInMemory: boolean,
+};
+
+/**  Where a workspace comes from. */
+export type ProfileKind = 
+/**  The built-in demo workspace. */
+"demo" | 
+/**  Given on the command line for this run only. */
+"run" | 
+/**  Saved by the user. */
+"profile";
+
+/**  Every workspace for the settings screen. */
+export type ProfileList = {
+	/**  The active workspace's id. */
+	activeId: string,
+	/**  Every workspace, the demo first. */
+	profiles: ProfileView[],
+	/**  Whether keys can be kept in the keychain. */
+	keychain: KeychainStatus,
+};
+
+/**  One workspace in the settings screen. */
+export type ProfileView = {
+	/**  The app's id for it. */
+	id: string,
+	/**  Its name. */
+	name: string,
+	/**  Its server. */
+	baseUrl: string,
+	/**  `workspace:...`. */
+	workspaceId: string,
+	/**  Where it comes from. */
+	kind: ProfileKind,
+	/**  Its key, without the key. */
+	key: KeyView,
+	/**  Sent as `external_user_id`, when set. */
+	externalUserId: string | null,
+	/**  Its extra certificate authority, when set. */
+	caCertificate: CaCertificateView | null,
+	/**  Credits left, as last seen. */
+	creditsRemaining: number | null,
+	/**  The workspace's app version, as last seen. */
+	appVersion: string | null,
+	/**  How many agents it offers. */
+	agentCount: number,
+};
+
 /**  A message to send, as the composer gives it. */
 export type SendRequest = {
 	/**  The conversation it goes to (its agent receives it). */
 	conversationId: string,
-	/**  The message as typed. */
+	/**  The message as typed (may be empty for a wizard agent that needs none). */
 	message: string,
+	/**  A wizard agent's form, as typed, by variable name. */
+	variables: { [key in string]: string } | null,
+};
+
+/**  The settings file could not be used as it was. */
+export type SettingsNotice = {
+	/**  What was wrong. */
+	problem: SettingsProblem,
+	/**  Where the file was copied before the defaults replaced it. */
+	backup: string | null,
+};
+
+/**  What was wrong with the settings file. */
+export type SettingsProblem = 
+/**  Not a settings object. */
+{ code: "corrupt"; 
+/**  Why (technical). */
+reason: string } | 
+/**  A setting of the wrong type or value. */
+{ code: "invalid"; 
+/**  Which. */
+field: string; 
+/**  Why. */
+reason: string } | 
+/**  Written by a newer version of the app; left untouched. */
+{ code: "newer"; 
+/**  Its version. */
+version: number } | 
+/**  There but unreadable; left untouched. */
+{ code: "unreadable"; 
+/**  Why (technical). */
+reason: string };
+
+/**  The settings the page shows and changes. */
+export type SettingsView = {
+	/**  Show a run's cost before each send. */
+	alwaysPreviewCost: boolean,
+	/**  What went wrong reading the settings file at start, if anything. */
+	notice: SettingsNotice | null,
 };
 
 /**  Where a structured output came from. */
@@ -607,6 +998,25 @@ export type ValidationRule =
 /**  A file whose content contradicts its name. */
 "typeMismatch";
 
+/**  What kind of value a variable takes. */
+export type VariableKind = 
+/**  Any text. */
+{ type: "text" } | 
+/**  A number, within bounds. */
+{ type: "number"; 
+/**  The smallest allowed. */
+minimum: number | null; 
+/**  The largest allowed. */
+maximum: number | null; 
+/**  Whole numbers only. */
+integer: boolean } | 
+/**  One of these. */
+{ type: "choice"; 
+/**  The choices. */
+choices: string[] } | 
+/**  True or false. */
+{ type: "boolean" };
+
 /**  What an execution waits for. */
 export type WaitingReason = 
 /**  A person's approval on the server. */
@@ -638,6 +1048,27 @@ export type WorkspaceOverview = {
 	agents: AgentSummary[],
 	/**  Every workspace the user can pick, the demo one first. */
 	workspaces: WorkspaceChoice[],
+	/**
+	 *  Credits left in the active workspace, as last seen (absent for workspace
+	 *  keys, which is normal).
+	 */
+	creditsRemaining: number | null,
+	/**  The active workspace's app version, as last seen. */
+	appVersion: string | null,
+};
+
+/**  A workspace's credits or app version changed (event). */
+export type WorkspaceStatusChanged = {
+	/**  The workspace. */
+	workspaceId: string,
+	/**  Credits left. */
+	creditsRemaining: number | null,
+	/**  Its app version. */
+	appVersion: string | null,
+	/**  Whether the app version changed. */
+	appVersionChanged: boolean,
+	/**  Its agents checked again, after an app version change. */
+	agentChecks: AgentCheckReport[] | null,
 };
 
 /* Tauri Specta runtime */

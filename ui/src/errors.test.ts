@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { AppError, ExecutionStatus } from "./bindings";
-import { describeComposerProblem, describeError, describeStatus } from "./errors";
+import type { ExecutionStatus } from "./bindings";
+import { describeAgentCheck, describeComposerProblem, describeError, describeProblem, describeStatus } from "./errors";
+import type { AgentCheck, AppError, Problem } from "./bindings";
 
 /** One example of every AppError code; the Record type makes a new code a compile error here. */
 const examples: Record<AppError["code"], AppError> = {
@@ -23,6 +24,12 @@ const examples: Record<AppError["code"], AppError> = {
   storage: { code: "storage" },
   alreadyReceived: { code: "alreadyReceived" },
   redirected: { code: "redirected", status: 301, location: "https://athena.example/v2" },
+  invalidInput: { code: "invalidInput", problems: [{ field: "baseUrl", problem: { code: "httpsRequired" } }] },
+  keychainUnavailable: { code: "keychainUnavailable", reason: "no secret service" },
+  agentCheckFailed: { code: "agentCheckFailed", check: { outcome: "unknownAgent" } },
+  demoWorkspace: { code: "demoWorkspace" },
+  keyMissing: { code: "keyMissing" },
+  agentsFile: { code: "agentsFile", reason: "/tmp/a.json: not valid" },
 };
 
 describe("describeError", () => {
@@ -119,5 +126,90 @@ describe("describeStatus", () => {
 
   it("says a stopped answer may still be finished and charged by the server", () => {
     expect(describeStatus("stopped")).toBe("You stopped this answer. The server may still finish it and charge for it.");
+  });
+});
+
+/** One example of every problem code. */
+const problems: Record<Problem["code"], Problem> = {
+  required: { code: "required" },
+  tooLong: { code: "tooLong", limit: 100 },
+  notAUrl: { code: "notAUrl" },
+  httpsRequired: { code: "httpsRequired" },
+  hasCredentials: { code: "hasCredentials" },
+  hasQueryOrFragment: { code: "hasQueryOrFragment" },
+  badPrefix: { code: "badPrefix", expected: "workspace:" },
+  badKeyPrefix: { code: "badKeyPrefix" },
+  hasWhitespace: { code: "hasWhitespace" },
+  duplicate: { code: "duplicate" },
+  notANumber: { code: "notANumber" },
+  notAnInteger: { code: "notAnInteger" },
+  belowMinimum: { code: "belowMinimum", minimum: 1.5 },
+  aboveMaximum: { code: "aboveMaximum", maximum: 10000 },
+  notAChoice: { code: "notAChoice", choices: ["short", "long"] },
+  notABoolean: { code: "notABoolean" },
+  badCharacters: { code: "badCharacters" },
+  tooLarge: { code: "tooLarge", limit: 16384, actual: 20000 },
+  noChoices: { code: "noChoices" },
+  minimumAboveMaximum: { code: "minimumAboveMaximum" },
+  badDefault: { code: "badDefault" },
+  unknownVariable: { code: "unknownVariable" },
+  badCertificate: { code: "badCertificate", reason: "not PEM" },
+};
+
+describe("describeProblem", () => {
+  it("has a distinct sentence for every code, with its parameters", () => {
+    const sentences = Object.values(problems).map(describeProblem);
+    expect(new Set(sentences).size).toBe(sentences.length);
+    for (const s of sentences) expect(s).not.toMatch(/undefined|null|\[object/);
+    expect(describeProblem(problems.tooLong)).toBe("Too long: at most 100 characters.");
+    expect(describeProblem(problems.badPrefix)).toContain("workspace:");
+    expect(describeProblem(problems.aboveMaximum)).toBe("Too large: at most 10,000.");
+    expect(describeProblem(problems.notAChoice)).toBe("Pick one of: short, long.");
+    expect(describeProblem(problems.badCertificate)).toContain("(not PEM)");
+  });
+
+  it("says the 16 KiB limit of the variables and their size", () => {
+    expect(describeProblem(problems.tooLarge)).toBe(
+      "Too large: at most 16 KiB in all (this is 19.5 KiB). Shorten the longest values.",
+    );
+  });
+
+  it("still says something for a code newer than this UI", () => {
+    expect(describeProblem({ code: "badCharacters" } as unknown as Problem)).toMatch(/letters, digits/);
+    expect(describeProblem({ code: "somethingNew" } as unknown as Problem)).toBe("This value isn't accepted.");
+  });
+
+  it("names each field of an invalidInput where no form shows it", () => {
+    expect(describeError(examples.invalidInput)).toBe(
+      "Some values weren't accepted. baseUrl: Use https://: plain http is only allowed for a server on this computer.",
+    );
+  });
+});
+
+describe("describeAgentCheck", () => {
+  const cases: Array<[AgentCheck, string]> = [
+    [{ outcome: "unknownAgent" }, "This workspace has no agent with this id. Check the id."],
+    [{ outcome: "badKey" }, "The server refused the key (HTTP 401). Check the workspace's key."],
+    [{ outcome: "wrongWorkspace" }, "The key isn't allowed in this workspace (HTTP 403). Check the workspace id."],
+    [{ outcome: "unreachable" }, "The server can't be reached. Check the base URL and your connection."],
+    [
+      { outcome: "tls", reason: "unknown issuer" },
+      "The server's certificate isn't trusted (unknown issuer). If your company uses its own certificate authority, add its certificate to the workspace.",
+    ],
+    [
+      { outcome: "redirect", status: 302, location: "https://login.example/" },
+      "The server answered with a redirect to https://login.example/; the app doesn't follow redirects. Check the base URL.",
+    ],
+    [{ outcome: "refused", status: 422, serverCode: null, serverMessage: "variables missing" }, 'The server refused the check (HTTP 422). The server said: "variables missing"'],
+    [{ outcome: "refused", status: 500, serverCode: "boom", serverMessage: null }, "The server refused the check (HTTP 500, server code boom)."],
+  ];
+  it.each(cases)("words %j", (check, words) => {
+    expect(describeAgentCheck(check)).toBe(words);
+    expect(describeError({ code: "agentCheckFailed", check })).toBe(words);
+  });
+
+  it("words a timeout and an unexpected answer", () => {
+    expect(describeAgentCheck({ outcome: "timeout" })).toMatch(/took too long/);
+    expect(describeAgentCheck({ outcome: "unexpected", reason: "not JSON" })).toMatch(/\(not JSON\)/);
   });
 });

@@ -2,8 +2,9 @@
 // and parameters; the sentences live here, so they can be changed or translated in one
 // place. Each says what happened and, where the user can act, what to do.
 
-import type { AppError, ExecutionStatus, LinkRefusalReason, ValidationRule } from "./bindings";
+import type { ExecutionStatus, LinkRefusalReason, ValidationRule } from "./bindings";
 import { formatCount } from "./format";
+import type { AgentCheck, AppError, FieldProblem, Problem } from "./bindings";
 
 /** A problem found in the composer before anything is sent. */
 export type ComposerProblem =
@@ -135,10 +136,126 @@ export function describeError(error: AppError): string {
       return "Couldn't read or write the chat history on this computer. Try again; if it keeps happening, restart the app.";
     case "alreadyReceived":
       return "Already received by the server — its answer can't be fetched.";
+    case "invalidInput":
+      return describeProblems(error.problems);
+    case "keychainUnavailable":
+      return `The system keychain couldn't keep the key (${error.reason}). You can keep it in memory for this session only and enter it again next time.`;
+    case "agentCheckFailed":
+      return describeAgentCheck(error.check);
+    case "demoWorkspace":
+      return "The demo workspace is built in: it can't be edited or deleted.";
+    case "keyMissing":
+      return "This workspace has no key on this computer (the keychain had none for it). Open Workspaces, edit it and enter its key again.";
+    case "agentsFile":
+      return `The agents file couldn't be used: ${error.reason}`;
     case "redirected":
       return error.location
         ? `The server redirected to ${error.location}: check the workspace's base URL. Redirects are never followed, so your key stays with the server you chose.`
         : `The server answered with a redirect (HTTP ${error.status}): check the workspace's base URL. Redirects are never followed, so your key stays with the server you chose.`;
+  }
+}
+
+/**
+ * What is wrong with one field, said under that field (so without naming it). The
+ * backend sends the code and its parameters; see `FieldProblem` in bindings.ts.
+ */
+export function describeProblem(problem: Problem): string {
+  switch (problem.code) {
+    case "required":
+      return "Required: fill this in.";
+    case "tooLong":
+      return `Too long: at most ${formatCount(problem.limit)} characters.`;
+    case "notAUrl":
+      return "Not a web address: write it as https://server.example.";
+    case "httpsRequired":
+      return "Use https://: plain http is only allowed for a server on this computer.";
+    case "hasCredentials":
+      return "Remove the user name or password from the address: the key is sent separately.";
+    case "hasQueryOrFragment":
+      return "Remove the part after ? or #: the address ends at the path.";
+    case "badPrefix":
+      return `Should start with ${problem.expected} followed by the name, as Athena shows it.`;
+    case "badKeyPrefix":
+      return "Not an Athena key: keys start with eak_ (end-user key) or wak_ (workspace key).";
+    case "hasWhitespace":
+      return "Remove the spaces: this can't contain any.";
+    case "duplicate":
+      return "Already used: each one must be different.";
+    case "notANumber":
+      return "Not a number: write digits, with . for decimals.";
+    case "notAnInteger":
+      return "Must be a whole number.";
+    case "belowMinimum":
+      return `Too small: at least ${formatNumber(problem.minimum)}.`;
+    case "aboveMaximum":
+      return `Too large: at most ${formatNumber(problem.maximum)}.`;
+    case "notAChoice":
+      return `Pick one of: ${problem.choices.join(", ")}.`;
+    case "notABoolean":
+      return "Must be true or false.";
+    case "tooLarge":
+      return `Too large: at most ${formatBytes(problem.limit)} in all (this is ${formatBytes(problem.actual)}). Shorten the longest values.`;
+    case "noChoices":
+      return "Give at least one choice.";
+    case "minimumAboveMaximum":
+      return "The minimum is above the maximum: swap them or change one.";
+    case "badDefault":
+      return "The default doesn't fit this variable's type, bounds or choices.";
+    case "unknownVariable":
+      return "This agent has no variable of this name.";
+    case "badCertificate":
+      return `Not a certificate the app can use (${problem.reason}). Choose a PEM or DER file of the certificate authority.`;
+    case "badCharacters":
+      return "Use only plain letters, digits and punctuation (no spaces, accents or symbols).";
+  }
+  return unknownProblem(problem);
+}
+
+/** A code newer than this UI. */
+function unknownProblem(_problem: { code: string }): string {
+  return "This value isn't accepted.";
+}
+
+/** Numbers cross IPC as `number | null` (a NaN arrives as null): say so rather than guess. */
+function formatNumber(n: number | null): string {
+  if (n === null) return "?";
+  return n.toLocaleString("en-US", { maximumFractionDigits: 6 });
+}
+
+/** Every problem of an `invalidInput`, each named by its field, for where there is no form to show them in. */
+export function describeProblems(problems: readonly FieldProblem[]): string {
+  if (problems.length === 0) return "Some values weren't accepted. Check them and try again.";
+  return `Some values weren't accepted. ${problems.map((p) => `${p.field}: ${describeProblem(p.problem)}`).join(" ")}`;
+}
+
+/** What the check of an agent (a cost preview) found, in plain words. */
+export function describeAgentCheck(check: AgentCheck): string {
+  switch (check.outcome) {
+    case "ok":
+      return `The agent answered: a run costs at least ${formatCount(check.preview.credits)} credits.`;
+    case "unknownAgent":
+      return "This workspace has no agent with this id. Check the id.";
+    case "badKey":
+      return "The server refused the key (HTTP 401). Check the workspace's key.";
+    case "wrongWorkspace":
+      return "The key isn't allowed in this workspace (HTTP 403). Check the workspace id.";
+    case "unreachable":
+      return "The server can't be reached. Check the base URL and your connection.";
+    case "tls":
+      return `The server's certificate isn't trusted (${check.reason}). If your company uses its own certificate authority, add its certificate to the workspace.`;
+    case "redirect":
+      return check.location
+        ? `The server answered with a redirect to ${check.location}; the app doesn't follow redirects. Check the base URL.`
+        : `The server answered with a redirect (HTTP ${check.status}); the app doesn't follow redirects. Check the base URL.`;
+    case "timeout":
+      return "The server took too long to answer the check. Try again in a moment; if it keeps happening, check the base URL.";
+    case "refused":
+      if (check.serverMessage) return `The server refused the check (HTTP ${check.status}). The server said: "${check.serverMessage}"`;
+      return check.serverCode
+        ? `The server refused the check (HTTP ${check.status}, server code ${check.serverCode}).`
+        : `The server refused the check (HTTP ${check.status}).`;
+    case "unexpected":
+      return `The server's answer wasn't what the app expected (${check.reason}). Check the base URL: it should be an Athena server.`;
   }
 }
 
@@ -166,9 +283,10 @@ export function describeStatus(status: ExecutionStatus): string | null {
 }
 
 export const LOAD_WORKSPACE_FAILED =
-  "Couldn't load the workspace and its agents. Check the workspace settings, then restart the app.";
+  "Couldn't load the workspace and its agents. Check it under Workspaces, then restart the app.";
 export const LOAD_CHAT_FAILED =
   "Couldn't load the earlier messages. New messages still work; restart the app to see the earlier ones.";
 export const LOAD_CONVERSATIONS_FAILED = "Couldn't load your chats.";
 export const OPEN_CONVERSATION_FAILED = "Couldn't open this chat.";
-export const NO_AGENTS = "This workspace has no agents yet. Add one on the server, then restart the app.";
+export const NO_AGENTS =
+  "This workspace has no agents yet. Add one by its id under Workspaces, or import a file of agents there.";

@@ -7,7 +7,9 @@ import { messages } from "./messages";
 const LOCALE = "en-US";
 
 /** 1234 -> "1,234". */
-export function formatCount(n: number): string {
+export function formatCount(n: number | null): string {
+  // An f64 crosses IPC as `number | null` (NaN arrives as null).
+  if (n === null) return "?";
   return Math.round(n).toLocaleString(LOCALE);
 }
 

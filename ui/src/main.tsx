@@ -5,12 +5,18 @@ import { App } from "./components/App";
 import { createChatStore, everyFrame } from "./store/sync";
 import "./styles.css";
 
-const chat = createChatStore(commands, events, { schedule: everyFrame() });
+// The store sends with the conversation, message and form as separate arguments.
+const api = {
+  ...commands,
+  sendMessage: (conversationId: string, message: string, variables: { [key in string]: string } | null) =>
+    commands.sendMessage({ conversationId, message, variables }),
+};
+const chat = createChatStore(api, events, { schedule: everyFrame() });
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
 createRoot(root).render(
   <StrictMode>
-    <App api={commands} chat={chat} />
+    <App api={api} chat={chat} events={events} />
   </StrictMode>,
 );

@@ -97,6 +97,9 @@ export const messages = {
         ? `Kept on this computer only: the server doesn't keep conversations for this key, so ${agent} won't remember earlier messages.`
         : `Kept on this computer only: the server doesn't keep conversations for this key (${status}), so ${agent} won't remember earlier messages.`,
     placeholder: (agent: string | null) => (agent ? `Message ${agent}…` : "Write a message…"),
+    /** The composer's placeholder for an agent that runs without a message. */
+    placeholderOptional: (agent: string | null) =>
+      agent ? `Message ${agent} (optional)…` : "Write a message (optional)…",
   },
 
   /** The banner about the chat history at start (`components/HistoryBanner`). */
@@ -226,5 +229,223 @@ export const messages = {
     /** Opens the link through the app's "Open link?" question. */
     openLink: "Open link…",
     copyFailed: "Couldn't copy to the clipboard.",
+  },
+
+  /** The Workspaces button and the dialog it opens (`components/settings`). */
+  settings: {
+    open: "Workspaces",
+    openLabel: "Workspaces, agents and preferences",
+    title: "Workspaces and preferences",
+    close: "Close",
+    closeLabel: "Close workspaces and preferences",
+    loading: "Loading workspaces…",
+    loadFailed: "Couldn't load the workspaces.",
+    retry: "Try again",
+  },
+
+  /** The list of workspaces in the dialog. */
+  profiles: {
+    title: "Workspaces",
+    demo: "demo",
+    demoNote: "Built in: it can't be edited or deleted.",
+    runOnly: "this run only",
+    runOnlyNote: "Given on the command line for this run; it isn't saved.",
+    active: "in use",
+    server: "Server",
+    workspaceId: "Workspace id",
+    key: (kind: "endUser" | "workspace" | null, hint: string | null, state: string) => {
+      const what = kind === "endUser" ? "End-user key" : kind === "workspace" ? "Workspace key" : "Key";
+      const named = hint ? `${what} ${hint}` : what;
+      switch (state) {
+        case "keychain":
+          return `${named}, in the system keychain`;
+        case "session":
+          return `${named}, kept in memory for this session`;
+        case "missing":
+          return "No key: enter it again";
+        case "runOnly":
+          return `${named}, given for this run`;
+        case "demo":
+          return "Made by the app for the demo server";
+        default:
+          return named;
+      }
+    },
+    creditsLeft: (n: number, shown: string) => (n === 1 ? "1 credit left" : `${shown} credits left`),
+    agents: (n: number) => (n === 1 ? "1 agent" : `${n} agents`),
+    edit: "Edit",
+    editLabel: (name: string) => `Edit workspace ${name}`,
+    delete: "Delete",
+    deleteLabel: (name: string) => `Delete workspace ${name}`,
+    deleteQuestion: (name: string) =>
+      `Delete workspace ${name}? Its conversations on this computer are deleted too; its key is removed from the keychain.`,
+    confirmDelete: "Delete",
+    deleting: "Deleting…",
+    cancel: "Cancel",
+    add: "Add workspace",
+    keychainUnavailable: (reason: string | null) =>
+      reason
+        ? `The system keychain isn't available (${reason}): a key can only be kept in memory for this session.`
+        : "The system keychain isn't available: a key can only be kept in memory for this session.",
+  },
+
+  /** The form that adds or edits a workspace. */
+  profileForm: {
+    addTitle: "Add a workspace",
+    editTitle: (name: string) => `Edit ${name}`,
+    name: "Name",
+    nameHint: "How the app shows this workspace.",
+    baseUrl: "Server address",
+    baseUrlHint: (fallback: string) => `Leave empty for ${fallback}.`,
+    workspaceId: "Workspace id",
+    workspaceIdPlaceholder: "workspace:…",
+    workspaceIdHint: "Starts with workspace:, as Athena shows it.",
+    apiKey: "API key",
+    apiKeyHint: "Kept in the system keychain. It is never shown again once saved.",
+    keySet: (hint: string) => `Key set, ends in ${hint}. Leave empty to keep it.`,
+    keyMissing: "No key is stored for this workspace: enter it again.",
+    keyRunOnly: "The key was given for this run; enter it to save it with the workspace.",
+    keyEndUser: "End-user key",
+    keyWorkspace: "Workspace key",
+    keyUnknown: "Athena keys start with eak_ (end-user key) or wak_ (workspace key).",
+    externalUserId: "External user id (optional)",
+    externalUserIdHint:
+      "Sent with every run so the server can tell your own users apart. Leave empty if you don't need it.",
+    caCertificate: "CA certificate (optional)",
+    caHint: "Only if the server's certificate comes from your company's own certificate authority.",
+    caNone: "None: the system's trusted certificates are used.",
+    chooseCa: "Choose file…",
+    choosingCa: "Choosing…",
+    removeCa: "Remove",
+    removeCaLabel: "Remove the CA certificate",
+    save: "Save",
+    saving: "Saving…",
+    cancel: "Cancel",
+    problems: "Some fields need attention: see the messages under them.",
+    keychainFailed: (reason: string) =>
+      `The key couldn't be saved in the system keychain (${reason}). Tick the box below to keep it in memory for this session only, then save again.`,
+    keepInMemory: "Keep the key in memory for this session only (you'll enter it again next time)",
+    saved: (name: string) => `Workspace ${name} saved.`,
+    deleted: (name: string) => `Workspace ${name} deleted.`,
+  },
+
+  /** The agents of one workspace, in the dialog. */
+  agents: {
+    title: "Agents",
+    workspace: "Agents of",
+    none: "No agents yet. Add one by its id below, or import a file.",
+    notListed: (count: string) =>
+      `This workspace has ${count}. Switch to it to see them listed here; you can still add, import and export.`,
+    needsMessage: "needs a message",
+    noMessage: "runs without a message",
+    wizard: (n: number) => (n === 1 ? "wizard: 1 variable" : `wizard: ${n} variables`),
+    remove: "Remove",
+    removeLabel: (name: string) => `Remove agent ${name}`,
+    removing: "Removing…",
+    import: "Import…",
+    importLabel: "Import agents from a file",
+    importing: "Importing…",
+    imported: (added: number, replaced: number) =>
+      `Imported: ${added === 1 ? "1 agent" : `${added} agents`} added, ${replaced} replaced.`,
+    export: "Export…",
+    exportLabel: "Export these agents to a file",
+    exporting: "Exporting…",
+    exported: "Agents exported.",
+    add: "Add agent",
+  },
+
+  /** The form that adds an agent by id. */
+  agentForm: {
+    title: "Add an agent",
+    id: "Agent id",
+    idPlaceholder: "agent:…",
+    idHint: "Starts with agent:, as Athena shows it.",
+    name: "Name",
+    description: "Description (optional)",
+    requiresMessage: "Needs a message",
+    requiresMessageHint: "Untick for a wizard agent that runs on its variables alone.",
+    variables: "Variables",
+    noVariables: "No variables: the agent runs on the message alone.",
+    addVariable: "Add variable",
+    variable: (n: number) => `Variable ${n}`,
+    removeVariable: "Remove",
+    removeVariableLabel: (n: number) => `Remove variable ${n}`,
+    variableName: "Name",
+    kind: "Type",
+    kinds: { text: "Text", number: "Number", choice: "Choice", boolean: "Yes / no" },
+    minimum: "Minimum",
+    maximum: "Maximum",
+    integer: "Whole numbers only",
+    choices: "Choices (comma-separated)",
+    default: "Default (optional)",
+    noDefault: "(none)",
+    required: "Required",
+    variableDescription: "Description",
+    save: "Add and check",
+    checking: "Checking the agent…",
+    cancel: "Cancel",
+    problems: "Some fields need attention: see the messages under them.",
+    added: (credits: string) => `Agent added. It costs at least ${credits} credits a run.`,
+    choiceProblem: (n: number, words: string) => `Choice ${n}: ${words}`,
+  },
+
+  /** The form of a wizard agent's variables, above the composer. */
+  wizard: {
+    legend: (agent: string) => `${agent}'s variables`,
+    required: "required",
+    requiredLabel: "(required)",
+    choose: "Choose…",
+    none: "(none)",
+    problems: "Some variables need attention: see the messages under them.",
+  },
+
+  /** The cost preview beside Send. */
+  cost: {
+    preview: "Preview cost",
+    previewLabel: "Preview what this run costs",
+    previewing: "Working out the cost…",
+    title: "Cost of this run",
+    credits: (n: number, shown: string) => (n === 1 ? "1 credit" : `${shown} credits`),
+    base: "Base cost",
+    rule: "Rule",
+    confirm: "Send this message for this cost?",
+    send: "Send",
+    cancel: "Cancel",
+    close: "Close",
+    closeLabel: "Close the cost preview",
+  },
+
+  /** Preferences, in the dialog. */
+  preferences: {
+    title: "Preferences",
+    alwaysPreview: "Always preview the cost before sending",
+    alwaysPreviewHint: "Send shows the cost first and waits for you to confirm.",
+  },
+
+  /** The bar at the bottom of the window. */
+  status: {
+    label: "Workspace status",
+    creditsLeft: (n: number, shown: string) => (n === 1 ? "1 credit left" : `${shown} credits left`),
+    version: (version: string) => `version ${version}`,
+    versionTitle: "The workspace's version on the server",
+  },
+
+  /** Quiet notices under the header. */
+  notices: {
+    appVersion: (version: string | null) =>
+      version
+        ? `This workspace was updated (version ${version}). Its agents were checked again.`
+        : "This workspace was updated. Its agents were checked again.",
+    agentCheck: (agent: string, words: string) => `${agent}: ${words}`,
+    settingsUnreadable: (reason: string, backup: string | null) =>
+      backup
+        ? `Your settings file couldn't be read (${reason}). It was kept as ${backup} and the defaults are in use.`
+        : `Your settings file couldn't be read (${reason}). The defaults are in use.`,
+    settingsNewer:
+      "Your settings were saved by a newer version of Athena Desktop; this version uses defaults and leaves them untouched.",
+    settingsLeftAlone: (reason: string) =>
+      `Your settings file couldn't be opened (${reason}). This session uses the defaults and leaves the file as it is.`,
+    dismiss: "Dismiss",
+    dismissLabel: "Dismiss this notice",
   },
 } as const;

@@ -11,8 +11,8 @@
 //! is sent; **Resend** reuses the key (a `409` then means the first attempt reached the
 //! server), **Regenerate** is a new action with a new key.
 
-use std::collections::HashMap;
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -21,10 +21,10 @@ use athena_api::{ApiError, AthenaClient, ExecuteRequest};
 
 use crate::account_watch::{AccountObserver, watched_events};
 use crate::executions::{EventStream, Run, events_of, new_idempotency_key};
-use crate::profiles::{FieldProblem, Problem, variables_from_form};
 use crate::history::{
     ConversationEdit, ConversationPage, ConversationRecord, History, WorkspaceRecord,
 };
+use crate::profiles::{FieldProblem, Problem, variables_from_form};
 use crate::{
     CoreError, ExecutionChange, ExecutionError, ExecutionHandle, ExecutionRequest,
     ExecutionSnapshot, Executions, Feedback, FeedbackDelivery, Workspace, WorkspaceRegistry,
@@ -327,32 +327,72 @@ impl Conversations {
         let workspace = self
             .workspace(&conversation.workspace_id)
             .ok_or_else(|| CoreError::UnknownWorkspace(conversation.workspace_id.clone()))?;
+        let variables = self.variables_for(&workspace, &conversation.agent_id, form)?;
         let agent = workspace
             .agents
             .iter()
             .find(|a| a.id == conversation.agent_id);
-        let empty = BTreeMap::new();
-        let form = form.unwrap_or(&empty);
-        let variables = match agent {
-            Some(agent) if !agent.variables.is_empty() || !form.is_empty() => {
-                let variables = variables_from_form(&agent.variables, form)
-                    .map_err(CoreError::InvalidInput)?;
-                (!variables.is_empty()).then_some(variables)
-            }
-            None if !form.is_empty() => {
-                return Err(CoreError::InvalidInput(
-                    form.keys()
-                        .map(|name| FieldProblem::new(name.clone(), Problem::UnknownVariable))
-                        .collect(),
-                ));
-            }
-            _ => None,
-        };
         let needs_message = agent.is_none_or(|a| a.requires_user_message);
         if needs_message || !message.trim().is_empty() {
             validate_message(&message)?;
         }
         self.send_request(conversation, message, variables).await
+    }
+
+    /// What sending to this conversation's agent with `form` would cost, as the
+    /// server prices it (a preview costs nothing).
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidInput`], [`CoreError::Validation`],
+    /// [`CoreError::Request`] when the server refused or could not be reached, and
+    /// those of [`Self::send`] about the conversation.
+    pub async fn preview_cost(
+        &self,
+        conversation_id: &str,
+        form: Option<&BTreeMap<String, String>>,
+    ) -> Result<crate::CostPreview, CoreError> {
+        let conversation = self.conversation(conversation_id)?;
+        let workspace = self
+            .workspace(&conversation.workspace_id)
+            .ok_or_else(|| CoreError::UnknownWorkspace(conversation.workspace_id.clone()))?;
+        if !workspace.has_key() {
+            return Err(CoreError::KeyMissing);
+        }
+        let variables = self
+            .variables_for(&workspace, &conversation.agent_id, form)?
+            .unwrap_or_default();
+        let (preview, meta) =
+            crate::preview_cost(&workspace.client, &conversation.agent_id, &variables).await?;
+        if let Some(observer) = self.inner.account.get() {
+            observer.response_seen(&workspace.id, &meta);
+        }
+        Ok(preview)
+    }
+
+    /// The agent's variables from its form, checked against its definition; `None`
+    /// when there are none.
+    fn variables_for(
+        &self,
+        workspace: &Workspace,
+        agent_id: &str,
+        form: Option<&BTreeMap<String, String>>,
+    ) -> Result<Option<serde_json::Map<String, serde_json::Value>>, CoreError> {
+        let agent = workspace.agents.iter().find(|a| a.id == agent_id);
+        let empty = BTreeMap::new();
+        let form = form.unwrap_or(&empty);
+        match agent {
+            Some(agent) if !agent.variables.is_empty() || !form.is_empty() => {
+                let variables =
+                    variables_from_form(&agent.variables, form).map_err(CoreError::InvalidInput)?;
+                Ok((!variables.is_empty()).then_some(variables))
+            }
+            None if !form.is_empty() => Err(CoreError::InvalidInput(
+                form.keys()
+                    .map(|name| FieldProblem::new(name.clone(), Problem::UnknownVariable))
+                    .collect(),
+            )),
+            _ => Ok(None),
+        }
     }
 
     async fn send_request(

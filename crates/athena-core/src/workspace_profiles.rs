@@ -14,11 +14,12 @@ use athena_api::{ApiKey, AthenaClient, CaCertificate, ClientConfig, ResponseMeta
 use crate::account::{AccountStatus, WorkspaceStatus};
 use crate::agent_check::{AgentCheck, check_agent};
 use crate::history::{History, ProfileRecord};
-use crate::profiles::{FieldProblem, Problem, ProfileInput, key_hint, validate_agent, validate_profile};
+use crate::profiles::{
+    FieldProblem, Problem, ProfileInput, key_hint, validate_agent, validate_profile,
+};
 use crate::secrets::{MemorySecretStore, SecretStore, SecretStoreError};
 use crate::{
-    AgentSummary, CoreError, KeyStorage, Workspace, WorkspaceKind, WorkspaceRegistry,
-    write_agents,
+    AgentSummary, CoreError, KeyStorage, Workspace, WorkspaceKind, WorkspaceRegistry, write_agents,
 };
 
 /// What the user is told when a workspace's credits or app version change.
@@ -109,7 +110,9 @@ impl Profiles {
             if workspace.kind == WorkspaceKind::Run {
                 let saved = self.inner.history.agents(&workspace.id).map_err(storage)?;
                 if !saved.is_empty() {
-                    self.inner.registry.set_agents(&workspace.id, merge(&workspace.agents, saved));
+                    self.inner
+                        .registry
+                        .set_agents(&workspace.id, merge(&workspace.agents, saved));
                 }
             }
         }
@@ -182,14 +185,16 @@ impl Profiles {
             Some(id) => Some(self.editable(id)?),
             None => None,
         };
-        let valid = validate_profile(&input, existing.is_none()).map_err(CoreError::InvalidInput)?;
+        let valid =
+            validate_profile(&input, existing.is_none()).map_err(CoreError::InvalidInput)?;
         let ca = match &valid.ca_certificate {
             Some(path) => Some(read_ca(path)?),
             None => None,
         };
-        let id = existing
-            .as_ref()
-            .map_or_else(|| format!("profile:{}", uuid::Uuid::new_v4()), |w| w.id.clone());
+        let id = existing.as_ref().map_or_else(
+            || format!("profile:{}", uuid::Uuid::new_v4()),
+            |w| w.id.clone(),
+        );
         let key = match &valid.api_key {
             Some(key) => {
                 let key = ApiKey::new(key.clone());
@@ -211,7 +216,11 @@ impl Profiles {
             created_at_ms: crate::conversations::now_ms(),
             status: self.inner.account.get(&id),
         };
-        self.inner.history.save_profile(record.clone()).await.map_err(storage)?;
+        self.inner
+            .history
+            .save_profile(record.clone())
+            .await
+            .map_err(storage)?;
         let agents = existing.map(|w| w.agents.clone()).unwrap_or_default();
         let workspace = connect_with(&record, key, agents, ca).map_err(|err| {
             // The URL was checked; a client that still cannot be built is a bug.
@@ -232,7 +241,11 @@ impl Profiles {
     /// [`CoreError::Storage`].
     pub async fn delete(&self, id: &str) -> Result<(), CoreError> {
         self.editable(id)?;
-        self.inner.history.delete_workspace(id).await.map_err(storage)?;
+        self.inner
+            .history
+            .delete_workspace(id)
+            .await
+            .map_err(storage)?;
         self.inner.registry.remove(id);
         let _ = self.inner.session.delete(id);
         if let Err(err) = self.inner.keychain.delete(id) {
@@ -272,7 +285,12 @@ impl Profiles {
     /// As [`Self::add_agent`], without the check.
     pub async fn remove_agent(&self, workspace_id: &str, agent_id: &str) -> Result<(), CoreError> {
         let workspace = self.with_agents(workspace_id)?;
-        let agents = workspace.agents.iter().filter(|a| a.id != agent_id).cloned().collect();
+        let agents = workspace
+            .agents
+            .iter()
+            .filter(|a| a.id != agent_id)
+            .cloned()
+            .collect();
         self.store_agents(&workspace, agents).await
     }
 
@@ -281,15 +299,24 @@ impl Profiles {
     ///
     /// # Errors
     /// [`CoreError::AgentsFile`] with the reason, and as [`Self::remove_agent`].
-    pub async fn import_agents(&self, workspace_id: &str, path: &Path) -> Result<AgentsImported, CoreError> {
+    pub async fn import_agents(
+        &self,
+        workspace_id: &str,
+        path: &Path,
+    ) -> Result<AgentsImported, CoreError> {
         let workspace = self.with_agents(workspace_id)?;
-        let agents = crate::read_agents_file(path).map_err(|e| CoreError::AgentsFile(e.to_string()))?;
+        let agents =
+            crate::read_agents_file(path).map_err(|e| CoreError::AgentsFile(e.to_string()))?;
         let replaced = agents
             .iter()
             .filter(|a| workspace.agents.iter().any(|b| b.id == a.id))
             .count();
-        let imported = AgentsImported { added: agents.len() - replaced, replaced };
-        self.store_agents(&workspace, merge(&workspace.agents, agents)).await?;
+        let imported = AgentsImported {
+            added: agents.len() - replaced,
+            replaced,
+        };
+        self.store_agents(&workspace, merge(&workspace.agents, agents))
+            .await?;
         Ok(imported)
     }
 
@@ -329,7 +356,11 @@ impl Profiles {
             if let Err(err) = this
                 .inner
                 .history
-                .record_workspace_status(&workspace_id, status.credits_remaining, status.app_version.clone())
+                .record_workspace_status(
+                    &workspace_id,
+                    status.credits_remaining,
+                    status.app_version.clone(),
+                )
                 .await
             {
                 tracing::warn!(error = %err, "a workspace's status was not stored");
@@ -343,7 +374,10 @@ impl Profiles {
             if version_changed && let Some(workspace) = this.inner.registry.get(&workspace_id) {
                 let mut checks = Vec::new();
                 for agent in &workspace.agents {
-                    checks.push((agent.clone(), check_agent(&workspace.client, &agent.id).await));
+                    checks.push((
+                        agent.clone(),
+                        check_agent(&workspace.client, &agent.id).await,
+                    ));
                 }
                 this.inner.sink.status_changed(WorkspaceStatusReport {
                     workspace_id,
@@ -361,13 +395,19 @@ impl Profiles {
         let Some(workspace) = self.inner.registry.get(workspace_id) else {
             return;
         };
-        match crate::costs::preview_cost(&workspace.client, agent_id, &serde_json::Map::new()).await {
+        match crate::costs::preview_cost(&workspace.client, agent_id, &serde_json::Map::new()).await
+        {
             Ok((_, meta)) => self.observe(workspace_id, &meta),
             Err(err) => tracing::debug!(error = %err, "credits not refreshed"),
         }
     }
 
-    fn keep_key(&self, id: &str, key: &ApiKey, keep_in_memory: bool) -> Result<KeyStorage, CoreError> {
+    fn keep_key(
+        &self,
+        id: &str,
+        key: &ApiKey,
+        keep_in_memory: bool,
+    ) -> Result<KeyStorage, CoreError> {
         if keep_in_memory {
             self.inner.session.set(id, key).map_err(secret)?;
             return Ok(KeyStorage::Session);
@@ -377,7 +417,9 @@ impl Profiles {
                 let _ = self.inner.session.delete(id);
                 Ok(KeyStorage::Keychain)
             }
-            Err(SecretStoreError::Unavailable { reason }) => Err(CoreError::KeychainUnavailable(reason)),
+            Err(SecretStoreError::Unavailable { reason }) => {
+                Err(CoreError::KeychainUnavailable(reason))
+            }
             Err(err) => Err(secret(err)),
         }
     }
@@ -406,7 +448,11 @@ impl Profiles {
         Ok(workspace)
     }
 
-    async fn store_agents(&self, workspace: &Workspace, agents: Vec<AgentSummary>) -> Result<(), CoreError> {
+    async fn store_agents(
+        &self,
+        workspace: &Workspace,
+        agents: Vec<AgentSummary>,
+    ) -> Result<(), CoreError> {
         if workspace.kind == WorkspaceKind::Run {
             // The run's workspace is stored with its first conversation; its agents
             // need the row now.
@@ -479,13 +525,18 @@ fn connect_with(
     agents: Vec<AgentSummary>,
     ca: Option<CaCertificate>,
 ) -> Result<Workspace, athena_api::ApiError> {
-    let (key, key_storage) = key.unwrap_or_else(|| (ApiKey::new(String::new()), KeyStorage::Missing));
+    let (key, key_storage) =
+        key.unwrap_or_else(|| (ApiKey::new(String::new()), KeyStorage::Missing));
     let key_hint = if key.expose().is_empty() {
         String::new()
     } else {
         key_hint(key.expose())
     };
-    let mut config = ClientConfig::new(record.base_url.clone(), key, record.server_workspace_id.clone());
+    let mut config = ClientConfig::new(
+        record.base_url.clone(),
+        key,
+        record.server_workspace_id.clone(),
+    );
     config.extra_root_certificates.extend(ca);
     Ok(Workspace {
         id: record.id.clone(),

@@ -109,7 +109,11 @@ pub async fn send_message(
 ) -> Result<String, AppError> {
     let handle = state
         .conversations
-        .send(&request.conversation_id, request.message)
+        .send(
+            &request.conversation_id,
+            request.message,
+            request.variables.as_ref(),
+        )
         .await?;
     Ok(handle.to_string())
 }

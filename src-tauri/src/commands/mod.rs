@@ -1,6 +1,7 @@
 //! Thin commands: parse, call core, map the error.
 
 pub(crate) mod conversations;
+pub(crate) mod profiles;
 
 use tauri::State;
 
@@ -10,14 +11,22 @@ use crate::LinkHandlers;
 use crate::ipc::{AppError, ExecutionSnapshot, InspectedEvents, WorkspaceOverview};
 use crate::links::LinkQuestionGate;
 use crate::readiness::{READY_LINE, Readiness};
+use crate::settings::AppSettings;
 use crate::state::AppState;
+
+/// Keeps which workspace is active for the next start (a failure only costs that).
+pub(crate) fn remember_active(settings: &AppSettings, workspace_id: &str) {
+    if let Err(err) = settings.update(|s| s.active_workspace = Some(workspace_id.to_owned())) {
+        tracing::warn!(?err, "the active workspace was not remembered");
+    }
+}
 
 /// The active workspace and its agents, and every workspace the user can pick.
 // Off the main thread: it takes locks an execution may hold while it delivers.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn workspace_overview(state: State<'_, AppState>) -> WorkspaceOverview {
-    WorkspaceOverview::new(state.active_workspace(), state.workspaces())
+    state.overview()
 }
 
 /// Makes another workspace the active one; returns the new overview.
@@ -26,15 +35,14 @@ pub fn workspace_overview(state: State<'_, AppState>) -> WorkspaceOverview {
 #[specta::specta]
 pub fn select_workspace(
     state: State<'_, AppState>,
+    settings: State<'_, AppSettings>,
     workspace_id: String,
 ) -> Result<WorkspaceOverview, AppError> {
     if !state.select(&workspace_id) {
         return Err(AppError::UnknownWorkspace { workspace_id });
     }
-    Ok(WorkspaceOverview::new(
-        state.active_workspace(),
-        state.workspaces(),
-    ))
+    remember_active(&settings, &workspace_id);
+    Ok(state.overview())
 }
 
 /// Stops a running execution. What arrived is kept; the server may still finish it.

@@ -4,7 +4,7 @@ use specta::Type;
 use super::number;
 
 /// An error the UI can act on: a code and its parameters. The UI owns the words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 #[serde(tag = "code", rename_all = "camelCase")]
 pub enum AppError {
     /// The input breaks a documented limit; nothing was sent.
@@ -99,6 +99,30 @@ pub enum AppError {
     /// The system browser could not be opened.
     BrowserUnavailable,
     /// Something in the app went wrong; the log has the details.
+    /// A form's fields break their rules; each problem names its field.
+    InvalidInput {
+        /// Every problem.
+        problems: Vec<super::profiles::FieldProblem>,
+    },
+    /// No keychain can keep the key: the user may keep it in memory for this session.
+    KeychainUnavailable {
+        /// Why (technical).
+        reason: String,
+    },
+    /// The agent did not pass its check; nothing was saved.
+    AgentCheckFailed {
+        /// What the check found.
+        check: super::profiles::AgentCheck,
+    },
+    /// The demo workspace, or one given for this run, is not changed here.
+    DemoWorkspace,
+    /// The workspace has no key: enter it again in its settings.
+    KeyMissing,
+    /// An agents file could not be read or written.
+    AgentsFile {
+        /// Why, naming the file.
+        reason: String,
+    },
     Internal,
 }
 
@@ -178,7 +202,22 @@ impl From<athena_core::CoreError> for AppError {
             athena_core::CoreError::NotResendable => Self::NotResendable,
             athena_core::CoreError::NoMessageId => Self::NoMessageId,
             // The details went to the log where the error was made.
-            athena_core::CoreError::Storage(_) => Self::Storage,
+            athena_core::CoreError::Storage(_) | athena_core::CoreError::SecretStore(_) => {
+                Self::Storage
+            }
+            athena_core::CoreError::Request(e) => e.into(),
+            athena_core::CoreError::InvalidInput(problems) => Self::InvalidInput {
+                problems: problems.iter().map(Into::into).collect(),
+            },
+            athena_core::CoreError::KeychainUnavailable(reason) => {
+                Self::KeychainUnavailable { reason }
+            }
+            athena_core::CoreError::AgentCheckFailed(check) => Self::AgentCheckFailed {
+                check: check.as_ref().into(),
+            },
+            athena_core::CoreError::NotEditable => Self::DemoWorkspace,
+            athena_core::CoreError::KeyMissing => Self::KeyMissing,
+            athena_core::CoreError::AgentsFile(reason) => Self::AgentsFile { reason },
         }
     }
 }

@@ -4,7 +4,7 @@ use specta::Type;
 use super::{AppError, Part, number};
 
 /// One numbered change to an execution: the event the page folds into its store.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, tauri_specta::Event)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, tauri_specta::Event)]
 #[serde(rename_all = "camelCase")]
 pub struct ExecutionUpdate {
     /// The execution's local handle.
@@ -20,7 +20,7 @@ pub struct ExecutionUpdate {
 }
 
 /// What changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum ExecutionChange {
     /// The user's request was accepted (always seq 1).
@@ -136,8 +136,10 @@ pub struct ExecutionRequest {
 pub struct SendRequest {
     /// The conversation it goes to (its agent receives it).
     pub conversation_id: String,
-    /// The message as typed.
+    /// The message as typed (may be empty for a wizard agent that needs none).
     pub message: String,
+    /// A wizard agent's form, as typed, by variable name.
+    pub variables: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// The raw events of one execution, for the Inspect view.
@@ -201,7 +203,7 @@ pub struct Usage {
 }
 
 /// Everything about one execution as of update `seq`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ExecutionSnapshot {
     /// The local handle.

@@ -5,6 +5,8 @@ mod conversation;
 mod error;
 mod execution;
 mod parts;
+mod profiles;
+mod settings;
 mod workspace;
 
 pub use conversation::{
@@ -17,7 +19,15 @@ pub use execution::{
     Feedback, FeedbackDelivery, InspectedEvent, InspectedEvents, SendRequest, Usage,
 };
 pub use parts::{MediaFile, MediaState, Part, StructuredSource, ToolState, WaitingReason};
-pub use workspace::{AgentSummary, WorkspaceChoice, WorkspaceOverview};
+pub use profiles::{
+    AgentAdded, AgentCheck, AgentCheckReport, AgentsImported, CaCertificateView, CostPreview,
+    CostRule, FieldProblem, KeyKind, KeyState, KeyView, KeychainStatus, Problem, ProfileInput,
+    ProfileKind, ProfileList, ProfileView, WorkspaceStatusChanged,
+};
+pub use settings::{SettingsNotice, SettingsProblem, SettingsView};
+pub use workspace::{
+    AgentSummary, AgentVariable, VariableKind, WorkspaceChoice, WorkspaceOverview,
+};
 
 /// Counts cross IPC as `u32`: specta refuses 64-bit integers, and an `f64` would be
 /// typed `number | null` (NaN serializes as null). The counts of one execution fit

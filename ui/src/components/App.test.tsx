@@ -1,31 +1,26 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type {
-  AppError,
-  ConversationChanged,
-  ConversationSummary,
-  ExecutionSnapshot,
-  ExecutionUpdate,
-  HistoryStatus,
-  WorkspaceOverview,
-} from "../bindings";
+import type { ConversationChanged, ConversationSummary, ExecutionSnapshot, ExecutionUpdate, HistoryStatus } from "../bindings";
+import type { AppError, SettingsView, WorkspaceOverview, WorkspaceStatusChanged } from "../bindings";
 import type { Result } from "../result";
 import { accepted, addText, append, conversation, snapshot, update } from "../testFixtures";
 import { createChatStore, type SyncCommands } from "../store/sync";
-import { App, type AppApi } from "./App";
+import { App, type AppApi, type AppEvents } from "./App";
 
 const overview: WorkspaceOverview = {
   workspaceId: "demo",
   workspaceName: "Demo workspace",
   isDemo: true,
   agents: [
-    { id: "writer", name: "Writer", description: "Drafts and edits prose.", requiresUserMessage: true },
-    { id: "coder", name: "Coder", description: "Writes and reviews code.", requiresUserMessage: true },
+    { id: "writer", name: "Writer", description: "Drafts and edits prose.", requiresUserMessage: true, variables: [] },
+    { id: "coder", name: "Coder", description: "Writes and reviews code.", requiresUserMessage: true, variables: [] },
   ],
   workspaces: [
     { id: "demo", name: "Demo workspace", isDemo: true },
     { id: "other", name: "Other", isDemo: false },
   ],
+  creditsRemaining: null,
+  appVersion: null,
 };
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -35,12 +30,16 @@ type Seed = {
   messages?: Record<string, ExecutionSnapshot[]>;
   drafts?: Record<string, string>;
   history?: HistoryStatus;
+  overview?: WorkspaceOverview;
+  settings?: SettingsView;
 };
 
 /** A fake backend holding conversations, their messages and drafts in memory. */
 function setup(seed: Seed = {}) {
   let emit: (u: ExecutionUpdate) => void = () => undefined;
   let emitChanged: (c: ConversationChanged) => void = () => undefined;
+  let emitStatus: (e: WorkspaceStatusChanged) => void = () => undefined;
+  const shown = seed.overview ?? overview;
   const conversations = new Map((seed.conversations ?? []).map((c) => [c.id, c]));
   const messages = new Map(Object.entries(seed.messages ?? {}));
   let started = 0;
@@ -61,7 +60,7 @@ function setup(seed: Seed = {}) {
       const c = conversation(`new-${++started}`, {
         workspaceId,
         agentId,
-        agentName: overview.agents.find((a) => a.id === agentId)?.name ?? agentId,
+        agentName: shown.agents.find((a) => a.id === agentId)?.name ?? agentId,
         title: "",
         lastActivityMs: NOW,
       });
@@ -77,10 +76,10 @@ function setup(seed: Seed = {}) {
       };
     }),
     saveDraft: vi.fn<SyncCommands["saveDraft"]>(async () => null),
-    sendMessage: vi.fn<SyncCommands["sendMessage"]>(async (request) => {
+    sendMessage: vi.fn<SyncCommands["sendMessage"]>(async (conversationId, message) => {
       const handle = `h-new-${++sent}`;
-      const c = conversations.get(request.conversationId);
-      emit(accepted(handle, request.message, c?.agentId ?? "?", request.conversationId));
+      const c = conversations.get(conversationId);
+      emit(accepted(handle, message, c?.agentId ?? "?", conversationId));
       return { status: "ok", data: handle } as Result<string, AppError>;
     }),
     resendMessage: vi.fn<SyncCommands["resendMessage"]>(async () => ({ status: "ok", data: null })),
@@ -111,7 +110,7 @@ function setup(seed: Seed = {}) {
     { now: () => NOW },
   );
   const api: AppApi = {
-    workspaceOverview: vi.fn(async () => overview),
+    workspaceOverview: vi.fn(async () => shown),
     selectWorkspace: vi.fn(async (id: string) =>
       id === "other"
         ? { status: "ok" as const, data: { ...overview, workspaceId: "other", workspaceName: "Other", isDemo: false } }
@@ -120,11 +119,35 @@ function setup(seed: Seed = {}) {
     historyStatus: vi.fn(async () => seed.history ?? { kind: "ready" as const, interrupted: 0 }),
     reportReady: vi.fn(async () => undefined),
     openLink: vi.fn(async () => ({ status: "ok" as const, data: true })),
+    previewCost: vi.fn(async () => ({ status: "ok" as const, data: { credits: 12, baseCost: 10, rules: [] } })),
+    getSettings: vi.fn(async () => seed.settings ?? { alwaysPreviewCost: false, notice: null }),
+    setAlwaysPreviewCost: vi.fn(async (on: boolean) => ({ status: "ok" as const, data: { alwaysPreviewCost: on, notice: null } })),
+    listProfiles: vi.fn(async () => ({
+      status: "ok" as const,
+      data: { activeId: "demo", profiles: [], keychain: { available: true, reason: null } },
+    })),
+    saveProfile: vi.fn(),
+    deleteProfile: vi.fn(),
+    chooseCaCertificate: vi.fn(),
+    addAgent: vi.fn(),
+    removeAgent: vi.fn(),
+    importAgents: vi.fn(),
+    exportAgents: vi.fn(),
+  };
+  const events: AppEvents = {
+    workspaceStatusChanged: {
+      listen: async (cb) => {
+        emitStatus = (e) => cb({ payload: e });
+        return () => undefined;
+      },
+    },
   };
   return {
     api,
     chat,
+    events,
     commands,
+    status: (e: WorkspaceStatusChanged) => act(() => emitStatus(e)),
     emit: (u: ExecutionUpdate) => act(() => emit(u)),
     changed: (c: ConversationChanged) => act(() => emitChanged(c)),
   };
@@ -132,7 +155,7 @@ function setup(seed: Seed = {}) {
 
 async function renderApp(s: ReturnType<typeof setup>) {
   await act(async () => {
-    render(<App api={s.api} chat={s.chat} now={() => NOW} />);
+    render(<App api={s.api} chat={s.chat} events={s.events} now={() => NOW} />);
   });
   await act(async () => undefined);
 }
@@ -235,7 +258,7 @@ describe("new chat", () => {
     fireEvent.change(screen.getByTestId("agent-picker"), { target: { value: "coder" } });
     await act(async () => fireEvent.change(composer(), { target: { value: "Write a loop\nin Rust" } }));
     await act(async () => fireEvent.click(screen.getByTestId("send")));
-    expect(s.commands.sendMessage).toHaveBeenCalledWith({ conversationId: "new-1", message: "Write a loop\nin Rust" });
+    expect(s.commands.sendMessage).toHaveBeenCalledWith("new-1", "Write a loop\nin Rust", null);
     expect(composer().value).toBe("");
     expect(s.commands.saveDraft).toHaveBeenLastCalledWith("new-1", "");
     expect(sidebarTitles()).toEqual(["Write a loop"]);
@@ -255,7 +278,7 @@ describe("new chat", () => {
     expect(composer().value).toBe("Hello");
     expect(s.commands.saveDraft).toHaveBeenCalledWith("new-2", "Hello");
     await act(async () => fireEvent.click(screen.getByTestId("send")));
-    expect(s.commands.sendMessage).toHaveBeenCalledWith({ conversationId: "new-2", message: "Hello" });
+    expect(s.commands.sendMessage).toHaveBeenCalledWith("new-2", "Hello", null);
   });
 
   it("keeps an empty chat on New chat, and leaves a chat with messages for a new one", async () => {
@@ -397,5 +420,166 @@ describe("answers", () => {
     expect(s.commands.stopExecution).toHaveBeenCalledWith("h-new-1");
     s.emit(update("h-new-1", 2, { type: "stopped" }));
     expect(screen.getByTestId("execution-notice").textContent).toMatch(/^You stopped this answer/);
+  });
+});
+
+describe("workspaces, status and notices", () => {
+  const wizard = {
+    id: "report",
+    name: "Report",
+    description: "Writes reports.",
+    requiresUserMessage: false,
+    variables: [
+      { name: "topic", description: "", required: true, kind: { type: "text" as const }, default: null },
+      { name: "charts", description: "", required: false, kind: { type: "boolean" as const }, default: "true" },
+    ],
+  };
+  const withCredits: WorkspaceOverview = { ...overview, agents: [...overview.agents, wizard], creditsRemaining: 1234, appVersion: "7" };
+  const status = (fields: Partial<WorkspaceStatusChanged>): WorkspaceStatusChanged => ({
+    workspaceId: "demo",
+    creditsRemaining: 1000,
+    appVersion: "7",
+    appVersionChanged: false,
+    agentChecks: null,
+    ...fields,
+  });
+
+  it("shows the workspace, its credits and version in the status bar, updated by the backend's events", async () => {
+    const s = setup({ overview: withCredits });
+    await renderApp(s);
+    const bar = screen.getByTestId("status-bar");
+    expect(within(bar).getByTestId("status-workspace").textContent).toBe("Demo workspace");
+    expect(within(bar).getByTestId("credits-left").textContent).toBe("1,234 credits left");
+    expect(within(bar).getByTestId("app-version").textContent).toBe("version 7");
+    s.status(status({ creditsRemaining: 987_654 }));
+    expect(screen.getByTestId("credits-left").textContent).toBe("987,654 credits left");
+    // Another workspace's figures are not this one's.
+    s.status(status({ workspaceId: "other", creditsRemaining: 5 }));
+    expect(screen.getByTestId("credits-left").textContent).toBe("987,654 credits left");
+    s.status(status({ creditsRemaining: null }));
+    expect(screen.queryByTestId("credits-left")).toBeNull();
+    expect(screen.queryByTestId("app-version-notice")).toBeNull();
+  });
+
+  it("says quietly when the workspace was updated, with the agents whose check failed", async () => {
+    const s = setup({ overview: withCredits });
+    await renderApp(s);
+    s.status(
+      status({
+        appVersion: "8",
+        appVersionChanged: true,
+        agentChecks: [
+          { agentId: "writer", agentName: "Writer", check: { outcome: "ok", preview: { credits: 5, baseCost: 5, rules: [] } } },
+          { agentId: "coder", agentName: "Coder", check: { outcome: "unknownAgent" } },
+        ],
+      }),
+    );
+    const notice = screen.getByTestId("app-version-notice");
+    expect(notice.textContent).toContain("This workspace was updated (version 8). Its agents were checked again.");
+    expect(within(notice).getAllByTestId("agent-check-notice").map((e) => e.textContent)).toEqual([
+      "Coder: This workspace has no agent with this id. Check the id.",
+    ]);
+    expect(screen.getByTestId("app-version").textContent).toBe("version 8");
+    fireEvent.click(within(notice).getByRole("button", { name: "Dismiss this notice" }));
+    expect(screen.queryByTestId("app-version-notice")).toBeNull();
+  });
+
+  it.each([
+    [
+      { problem: { code: "corrupt" as const, reason: "expected value at line 1" }, backup: "/cfg/settings.json.bad" },
+      "Your settings file couldn't be read (expected value at line 1). It was kept as /cfg/settings.json.bad and the defaults are in use.",
+    ],
+    [
+      { problem: { code: "invalid" as const, field: "alwaysPreviewCost", reason: "not a boolean" }, backup: "/cfg/s.bak" },
+      "Your settings file couldn't be read (alwaysPreviewCost: not a boolean). It was kept as /cfg/s.bak and the defaults are in use.",
+    ],
+    [
+      { problem: { code: "newer" as const, version: 4 }, backup: null },
+      "Your settings were saved by a newer version of Athena Desktop; this version uses defaults and leaves them untouched.",
+    ],
+  ])("says what happened to a settings file it couldn't use (%#)", async (notice, words) => {
+    const s = setup({ settings: { alwaysPreviewCost: false, notice } });
+    await renderApp(s);
+    const banner = screen.getByTestId("settings-notice");
+    expect(banner.textContent).toContain(words);
+    fireEvent.click(within(banner).getByRole("button", { name: "Dismiss this notice" }));
+    expect(screen.queryByTestId("settings-notice")).toBeNull();
+  });
+
+  it("opens the Workspaces dialog from the header and gives the focus back on close", async () => {
+    const s = setup();
+    await renderApp(s);
+    const button = screen.getByTestId("open-settings");
+    expect(button.textContent).toBe("Workspaces");
+    button.focus();
+    await act(async () => fireEvent.click(button));
+    expect(s.api.listProfiles).toHaveBeenCalled();
+    const dialog = screen.getByRole("dialog", { name: "Workspaces and preferences" });
+    expect(dialog.contains(document.activeElement)).toBe(true);
+    fireEvent.keyDown(document.activeElement!, { key: "Escape" });
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(document.activeElement).toBe(button);
+  });
+
+  it("sends a wizard's values with the message; the values typed in a new chat stay with it", async () => {
+    const s = setup({ overview: withCredits });
+    await renderApp(s);
+    fireEvent.change(screen.getByTestId("agent-picker"), { target: { value: "report" } });
+    expect(composer().placeholder).toBe("Message Report (optional)…");
+    fireEvent.change(screen.getByTestId("variable-topic"), { target: { value: "Q3 sales" } });
+    // Typing creates the conversation; the values typed before stay.
+    await act(async () => fireEvent.change(composer(), { target: { value: "Short please" } }));
+    expect(s.commands.startConversation).toHaveBeenCalledWith("demo", "report");
+    expect((screen.getByTestId("variable-topic") as HTMLInputElement).value).toBe("Q3 sales");
+    await act(async () => fireEvent.click(screen.getByTestId("send")));
+    expect(s.commands.sendMessage).toHaveBeenCalledWith("new-1", "Short please", { topic: "Q3 sales", charts: "true" });
+    expect(composer().value).toBe("");
+  });
+
+  it("previews the cost of a new chat (its conversation is created for it)", async () => {
+    const s = setup({ overview: withCredits, settings: { alwaysPreviewCost: true, notice: null } });
+    await renderApp(s);
+    await act(async () => fireEvent.change(composer(), { target: { value: "Hi" } }));
+    await act(async () => fireEvent.click(screen.getByTestId("send")));
+    expect(s.api.previewCost).toHaveBeenCalledWith("new-1", null);
+    expect(s.commands.sendMessage).not.toHaveBeenCalled();
+    expect(screen.getByTestId("cost-total").textContent).toBe("12 credits");
+    await act(async () => fireEvent.click(screen.getByTestId("confirm-send")));
+    expect(s.commands.sendMessage).toHaveBeenCalledWith("new-1", "Hi", null);
+  });
+
+  it("reloads the workspace after the workspaces changed in the dialog", async () => {
+    const s = setup();
+    await renderApp(s);
+    (s.api.listProfiles as ReturnType<typeof vi.fn>).mockResolvedValue({
+      status: "ok",
+      data: {
+        activeId: "demo",
+        keychain: { available: true, reason: null },
+        profiles: [
+          {
+            id: "p1",
+            name: "Acme",
+            baseUrl: "https://a.example",
+            workspaceId: "workspace:acme",
+            kind: "profile",
+            key: { state: "keychain", kind: "endUser", hint: "…1234" },
+            externalUserId: null,
+            caCertificate: null,
+            creditsRemaining: null,
+            appVersion: null,
+            agentCount: 0,
+          },
+        ],
+      },
+    });
+    (s.api.deleteProfile as ReturnType<typeof vi.fn>).mockResolvedValue({
+      status: "ok",
+      data: { activeId: "demo", keychain: { available: true, reason: null }, profiles: [] },
+    });
+    await act(async () => fireEvent.click(screen.getByTestId("open-settings")));
+    fireEvent.click(screen.getByTestId("delete-profile"));
+    await act(async () => fireEvent.click(screen.getByTestId("confirm-delete")));
+    expect(s.api.workspaceOverview).toHaveBeenCalledTimes(2);
   });
 });

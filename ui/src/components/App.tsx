@@ -1,7 +1,16 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { AppError, ConversationSummary, HistoryStatus, WorkspaceOverview } from "../bindings";
+import type { ConversationSummary, HistoryStatus } from "../bindings";
 import { LOAD_CHAT_FAILED, LOAD_WORKSPACE_FAILED, NO_AGENTS, describeError } from "../errors";
+import { messages } from "../messages";
+import type {
+  AgentCheckReport,
+  AppError,
+  CostPreview,
+  SettingsView,
+  WorkspaceOverview,
+} from "../bindings";
 import type { Result } from "../result";
+import type { Variables } from "../wizard";
 import { conversationEntries, streamingByConversation } from "../store/chat";
 import { findConversation } from "../store/conversations";
 import type { ChatStore } from "../store/sync";
@@ -11,25 +20,44 @@ import { ConversationList } from "./ConversationList";
 import { ConversationPane, type OpenPhase } from "./ConversationPane";
 import type { ExchangeActions } from "./Exchange";
 import { HistoryBanner } from "./HistoryBanner";
+import { AppVersionNotice, SettingsNoticeBanner } from "./Notices";
 import { OpenLinkContext, type OpenLink } from "./openLink";
+import { SettingsDialog, type SettingsApi } from "./settings/SettingsDialog";
+import { StatusBar } from "./StatusBar";
+import { useSettingsView, useWorkspaceStatusEvents, type AppEvents } from "./useBackendState";
 import { useDraftSaver } from "./useDraftSaver";
 import { WorkspaceBadge } from "./WorkspaceBadge";
 
 /** The commands App uses directly (a subset of `commands` in bindings.ts). */
-export interface AppApi {
+export interface AppApi extends SettingsApi {
   workspaceOverview(): Promise<WorkspaceOverview>;
   selectWorkspace(workspaceId: string): Promise<Result<WorkspaceOverview, AppError>>;
   historyStatus(): Promise<HistoryStatus>;
   reportReady(): Promise<void>;
   openLink: OpenLink;
+  previewCost(conversationId: string, variables: Variables | null): Promise<Result<CostPreview, AppError>>;
+  getSettings(): Promise<SettingsView>;
 }
+
+export type { AppEvents };
 
 type Props = {
   api: AppApi;
   chat: ChatStore;
+  /** The backend's workspace events (none: the status bar shows the overview's figures). */
+  events?: AppEvents;
   /** The clock of the sidebar's relative times (Unix ms). */
   now?: () => number;
 };
+
+/** The key of a new chat's wizard values until its conversation exists. */
+const NEW_CHAT = "";
+
+/** A wizard's values as typed in one chat, for the agent they were typed for. */
+type WizardEntry = { agentId: string; values: Variables };
+
+/** The notice after a workspace's app changed on the server. */
+type VersionNotice = { workspaceId: string; version: string | null; checks: AgentCheckReport[] };
 
 type Overview =
   | { phase: "loading" }
@@ -47,7 +75,7 @@ const internal: AppError = { code: "internal" };
  * created (with the picked agent) on the first keystroke or on send, so its draft has a
  * home, and "New chat" never piles up empty conversations.
  */
-export function App({ api, chat, now = Date.now }: Props) {
+export function App({ api, chat, events, now = Date.now }: Props) {
   const [overview, setOverview] = useState<Overview>({ phase: "loading" });
   const [startup, setStartup] = useState<"loading" | "loaded" | "failed">("loading");
   const [history, setHistory] = useState<HistoryStatus | null>(null);
@@ -60,6 +88,13 @@ export function App({ api, chat, now = Date.now }: Props) {
   const [focusKey, setFocusKey] = useState(0);
   const [continuing, setContinuing] = useState(false);
   const [nowMs, setNowMs] = useState(now);
+  const [settings, setSettings] = useSettingsView(api.getSettings);
+  const [settingsNoticeShown, setSettingsNoticeShown] = useState(true);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [versionNotice, setVersionNotice] = useState<VersionNotice | null>(null);
+  const [wizardValues, setWizardValues] = useState<ReadonlyMap<string, WizardEntry>>(new Map());
+  /** Changes when the user moves to another chat (not when a new chat gets its conversation). */
+  const [composerSession, setComposerSession] = useState(0);
   const state = useStoreState(chat);
   const reported = useRef(false);
 
@@ -97,6 +132,7 @@ export function App({ api, chat, now = Date.now }: Props) {
   const openConversation = useCallback(
     async (id: string): Promise<boolean> => {
       setSelected(id);
+      setComposerSession((n) => n + 1);
       setOpen({ phase: "loading" });
       touched.current = false;
       setText("");
@@ -120,6 +156,7 @@ export function App({ api, chat, now = Date.now }: Props) {
       workspace.current = o.workspaceId;
       chat.showWorkspace(o.workspaceId);
       setSelected(null);
+      setComposerSession((n) => n + 1);
       setOpened(null);
       setOpen({ phase: "loaded" });
       setText("");
@@ -157,6 +194,20 @@ export function App({ api, chat, now = Date.now }: Props) {
       live = false;
     };
   }, [api, chat, showWorkspace]);
+
+  // Credits and the workspace's version as the backend learns them; a version change
+  // comes with the agents' new checks.
+  useWorkspaceStatusEvents(events, (e) => {
+    if (e.workspaceId !== workspace.current) return;
+    setOverview((o) =>
+      o.phase === "loaded" && o.overview.workspaceId === e.workspaceId
+        ? { phase: "loaded", overview: { ...o.overview, creditsRemaining: e.creditsRemaining, appVersion: e.appVersion } }
+        : o,
+    );
+    if (e.appVersionChanged) {
+      setVersionNotice({ workspaceId: e.workspaceId, version: e.appVersion, checks: e.agentChecks ?? [] });
+    }
+  });
 
   const settled = overview.phase !== "loading" && startup !== "loading";
   useEffect(() => {
@@ -202,7 +253,19 @@ export function App({ api, chat, now = Date.now }: Props) {
     const call = chat.startConversation(ws, agentId).then((result): Result<string, AppError> => {
       creating.current = null;
       if (result.status === "error") return result;
-      if (selected.current === null && workspace.current === ws) adopt(result.data);
+      if (selected.current === null && workspace.current === ws) {
+        adopt(result.data);
+        // The new chat's wizard values are the conversation's now.
+        const id = result.data.id;
+        setWizardValues((m) => {
+          const entry = m.get(NEW_CHAT);
+          if (!entry) return m;
+          const next = new Map(m);
+          next.delete(NEW_CHAT);
+          next.set(id, entry);
+          return next;
+        });
+      }
       return { status: "ok", data: result.data.id };
     });
     creating.current = call;
@@ -227,12 +290,12 @@ export function App({ api, chat, now = Date.now }: Props) {
   );
 
   const send = useCallback(
-    async (message: string): Promise<Result<string, AppError>> => {
+    async (message: string, variables: Variables | null): Promise<Result<string, AppError>> => {
       const target = await ensureConversation();
       if (target.status === "error") return target;
       const conversationId = target.data;
       drafts.cancel();
-      const result = await chat.send({ conversationId, message });
+      const result = await chat.send({ conversationId, message, variables });
       if (result.status === "ok") {
         if (selected.current === conversationId) setText("");
         void chat.saveDraft(conversationId, "");
@@ -243,6 +306,25 @@ export function App({ api, chat, now = Date.now }: Props) {
     },
     [chat, drafts, ensureConversation, setText],
   );
+
+  const previewCost = useCallback(
+    async (variables: Variables | null): Promise<Result<CostPreview, AppError>> => {
+      const target = await ensureConversation();
+      if (target.status === "error") return target;
+      try {
+        return await api.previewCost(target.data, variables);
+      } catch {
+        return { status: "error", error: internal };
+      }
+    },
+    [api, ensureConversation],
+  );
+
+  const changeVariables = useCallback((agentId: string | null, values: Variables) => {
+    if (agentId === null) return;
+    const key = selected.current ?? NEW_CHAT;
+    setWizardValues((m) => new Map(m).set(key, { agentId, values }));
+  }, []);
 
   const select = useCallback(
     (id: string) => {
@@ -263,6 +345,7 @@ export function App({ api, chat, now = Date.now }: Props) {
     drafts.flush();
     if (conversation && !conversation.archived) setPicked(conversation.agentId);
     setSelected(null);
+    setComposerSession((n) => n + 1);
     setOpened(null);
     setOpen({ phase: "loaded" });
     setText("");
@@ -307,6 +390,7 @@ export function App({ api, chat, now = Date.now }: Props) {
     }
     setPicked(conversation.agentId);
     adopt(result.data);
+    setComposerSession((n) => n + 1);
     setText("");
     setFocusKey((k) => k + 1);
   }, [adopt, chat, conversation, setPicked, setText]);
@@ -339,10 +423,44 @@ export function App({ api, chat, now = Date.now }: Props) {
     [api, drafts, showWorkspace],
   );
 
+  /** Workspaces were added, edited or deleted: the header, the agents and the status bar follow. */
+  const refreshOverview = useCallback(async () => {
+    let o: WorkspaceOverview;
+    try {
+      o = await api.workspaceOverview();
+    } catch {
+      return;
+    }
+    const switched = o.workspaceId !== workspace.current;
+    setOverview({ phase: "loaded", overview: o });
+    if (switched) {
+      drafts.flush();
+      await showWorkspace(o);
+    } else if (!o.agents.some((a) => a.id === picked.current)) {
+      setPicked(o.agents[0]?.id ?? null);
+    }
+  }, [api, drafts, setPicked, showWorkspace]);
+
+  /** A workspace's agents changed in the dialog. */
+  const agentsChanged = useCallback(
+    (o: WorkspaceOverview) => {
+      if (o.workspaceId !== workspace.current) return;
+      setOverview({ phase: "loaded", overview: o });
+      if (!o.agents.some((a) => a.id === picked.current)) setPicked(o.agents[0]?.id ?? null);
+    },
+    [setPicked],
+  );
+
   const loadList = useCallback(
     (archived: boolean, more: boolean) => void chat.loadConversations(archived, more),
     [chat],
   );
+
+  const activeOverview = overview.phase === "loaded" ? overview.overview : null;
+  const wizardAgentId = conversation?.agentId ?? pickedAgent;
+  const wizardEntry = wizardValues.get(selectedId ?? NEW_CHAT);
+  const variableValues = wizardEntry && wizardEntry.agentId === wizardAgentId ? wizardEntry.values : undefined;
+  const settingsNotice = settingsNoticeShown ? (settings?.notice ?? null) : null;
 
   return (
     <div className="app">
@@ -363,8 +481,24 @@ export function App({ api, chat, now = Date.now }: Props) {
           />
         )}
         <div className="header-spacer" />
+        {overview.phase !== "loading" && (
+          <button
+            type="button"
+            className="button quiet bordered"
+            data-testid="open-settings"
+            aria-haspopup="dialog"
+            title={messages.settings.openLabel}
+            onClick={() => setSettingsOpen(true)}
+          >
+            {messages.settings.open}
+          </button>
+        )}
       </header>
       {history && <HistoryBanner status={history} onDismiss={() => setHistory(null)} />}
+      {settingsNotice && <SettingsNoticeBanner notice={settingsNotice} onDismiss={() => setSettingsNoticeShown(false)} />}
+      {versionNotice && versionNotice.workspaceId === activeOverview?.workspaceId && (
+        <AppVersionNotice version={versionNotice.version} checks={versionNotice.checks} onDismiss={() => setVersionNotice(null)} />
+      )}
       {switchError && (
         <p className="banner" data-testid="workspace-error" role="alert">
           {describeError(switchError)}
@@ -414,8 +548,13 @@ export function App({ api, chat, now = Date.now }: Props) {
                 text={text}
                 onTextChange={onTextChange}
                 onSend={send}
+                onPreviewCost={previewCost}
+                alwaysPreviewCost={settings?.alwaysPreviewCost ?? false}
+                variableValues={variableValues}
+                onVariablesChange={(values) => changeVariables(wizardAgentId, values)}
                 onComposerBlur={drafts.flush}
                 composerFocusKey={focusKey}
+                composerResetKey={composerSession}
                 onContinueNew={() => void continueNew()}
                 continuing={continuing}
               />
@@ -429,6 +568,24 @@ export function App({ api, chat, now = Date.now }: Props) {
           </section>
         )}
       </div>
+      {activeOverview && (
+        <StatusBar
+          workspaceName={activeOverview.workspaceName}
+          creditsRemaining={activeOverview.creditsRemaining}
+          appVersion={activeOverview.appVersion}
+        />
+      )}
+      {settingsOpen && (
+        <SettingsDialog
+          api={api}
+          active={activeOverview}
+          settings={settings}
+          onSettings={setSettings}
+          onProfilesChanged={() => void refreshOverview()}
+          onOverview={agentsChanged}
+          onClose={() => setSettingsOpen(false)}
+        />
+      )}
     </div>
   );
 }

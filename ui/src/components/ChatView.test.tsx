@@ -5,7 +5,7 @@ import { snapshot, usage } from "../testFixtures";
 import { ChatView } from "./ChatView";
 import type { ExchangeActions } from "./Exchange";
 
-const agents: AgentSummary[] = [{ id: "agent-1", name: "Helper", description: "Helps.", requiresUserMessage: true }];
+const agents: AgentSummary[] = [{ id: "agent-1", name: "Helper", description: "Helps.", requiresUserMessage: true, variables: [] }];
 
 function fakeActions(over: Partial<ExchangeActions> = {}): ExchangeActions {
   return {

@@ -1,21 +1,47 @@
-import { memo, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import {
+  memo,
+  useEffect,
+  useImperativeHandle,
+  useRef,
+  useState,
+  type FormEvent,
+  type KeyboardEvent,
+  type ReactNode,
+  type Ref,
+} from "react";
 import type { AppError } from "../bindings";
 import type { Result } from "../result";
 import { describeComposerProblem, describeError } from "../errors";
 import { validateMessage } from "../validation";
 
+/** What the owner may ask of the composer. */
+export type ComposerHandle = {
+  /** Submits as the Send button does (checks the message first). */
+  submit(): void;
+};
+
 type Props = {
   /** The text in the box (the conversation's draft); the owner keeps it. */
   text: string;
   onTextChange: (text: string) => void;
-  /** Sends the text; resolves with the backend's answer. The owner clears the text. */
-  onSend: (text: string) => Promise<Result<string, AppError>>;
+  /**
+   * Sends the text; resolves with the backend's answer. The owner clears the text.
+   * Null: nothing was sent and there is nothing to say (the owner asks a question first).
+   */
+  onSend: (text: string) => Promise<Result<string, AppError> | null>;
   /** The box lost the focus (the owner saves the draft now). */
   onBlur?: () => void;
   disabled?: boolean;
   placeholder?: string;
   /** The box takes the focus whenever this changes (a chat was opened or started). */
   focusKey?: string | number;
+  /** An empty message may be sent (an agent that runs on its variables alone). */
+  messageOptional?: boolean;
+  /** Shown before the Send button (the cost preview's button). */
+  besideSend?: ReactNode;
+  /** The words for an error the send returned (`describeError` unless given). */
+  describeSendError?: (error: AppError) => string;
+  submitRef?: Ref<ComposerHandle>;
 };
 
 /** Tallest the text box grows before it scrolls, in px. */
@@ -30,10 +56,15 @@ export const Composer = memo(function Composer({
   disabled = false,
   placeholder = "Write a message…",
   focusKey,
+  messageOptional = false,
+  besideSend,
+  describeSendError = describeError,
+  submitRef,
 }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const box = useRef<HTMLTextAreaElement>(null);
+  const form = useRef<HTMLFormElement>(null);
 
   useEffect(() => {
     const el = box.current;
@@ -49,23 +80,28 @@ export const Composer = memo(function Composer({
     box.current?.focus();
   }, [focusKey]);
 
+  useImperativeHandle(submitRef, () => ({ submit: () => void submit() }));
+
   async function submit() {
     if (sending || disabled) return;
     const problem = validateMessage(text);
-    if (problem) {
+    if (problem && !(messageOptional && problem.kind === "empty")) {
       setError(describeComposerProblem(problem));
       return;
     }
     setSending(true);
     try {
       const result = await onSend(text);
-      if (result.status === "ok") setError(null);
-      else setError(describeError(result.error));
+      if (result === null || result.status === "ok") setError(null);
+      else setError(describeSendError(result.error));
     } catch {
       setError(describeError({ code: "internal" }));
     } finally {
       setSending(false);
-      box.current?.focus();
+      // Back to the box, unless the owner moved the focus elsewhere meanwhile (to a
+      // flagged field, a question).
+      const focused = document.activeElement;
+      if (!focused || focused === document.body || form.current?.contains(focused)) box.current?.focus();
     }
   }
 
@@ -82,7 +118,7 @@ export const Composer = memo(function Composer({
   }
 
   return (
-    <form className="composer" onSubmit={onSubmit}>
+    <form ref={form} className="composer" onSubmit={onSubmit}>
       {error && (
         <p className="composer-error" data-testid="composer-error" role="alert">
           {error}
@@ -105,6 +141,7 @@ export const Composer = memo(function Composer({
           onBlur={onBlur}
           onKeyDown={onKeyDown}
         />
+        {besideSend}
         <button type="submit" className="button primary" data-testid="send" disabled={disabled || sending}>
           Send
         </button>

@@ -1,4 +1,5 @@
-import type { AgentSummary, AppError, ConversationNotice, ConversationSummary } from "../bindings";
+import type { ConversationNotice, ConversationSummary } from "../bindings";
+import type { AgentSummary, AppError, CostPreview } from "../bindings";
 import { OPEN_CONVERSATION_FAILED, describeError } from "../errors";
 import { messages } from "../messages";
 import type { Result } from "../result";
@@ -6,8 +7,9 @@ import type { ChatEntry } from "../store/chat";
 import type { LoadedConversation } from "../store/sync";
 import { AgentPicker } from "./AgentPicker";
 import { ChatView } from "./ChatView";
-import { Composer } from "./Composer";
+import type { Variables } from "../wizard";
 import type { ExchangeActions } from "./Exchange";
+import { SendArea } from "./SendArea";
 
 const words = messages.conversation;
 
@@ -31,9 +33,17 @@ type Props = {
   onPickAgent: (agentId: string) => void;
   text: string;
   onTextChange: (text: string) => void;
-  onSend: (text: string) => Promise<Result<string, AppError>>;
+  onSend: (text: string, variables: Variables | null) => Promise<Result<string, AppError>>;
+  onPreviewCost: (variables: Variables | null) => Promise<Result<CostPreview, AppError>>;
+  /** Send shows the cost first. */
+  alwaysPreviewCost: boolean;
+  /** The wizard's values for this chat as typed (undefined: the defaults). */
+  variableValues: Variables | undefined;
+  onVariablesChange: (values: Variables) => void;
   onComposerBlur: () => void;
   composerFocusKey: string | number;
+  /** Changes when the user moves to another chat. */
+  composerResetKey: string | number;
   onContinueNew: () => void;
   continuing: boolean;
 };
@@ -48,9 +58,10 @@ export function ConversationPane(props: Props) {
   const agentId = conversation?.agentId ?? pickedAgentId;
   const agentName =
     conversation?.agentName ?? agents.find((a) => a.id === pickedAgentId)?.name ?? null;
+  const agent = agents.find((a) => a.id === agentId) ?? null;
   const knownAgents =
     conversation && !agents.some((a) => a.id === conversation.agentId)
-      ? [...agents, { id: conversation.agentId, name: conversation.agentName, description: "", requiresUserMessage: true }]
+      ? [...agents, { id: conversation.agentId, name: conversation.agentName, description: "", requiresUserMessage: true, variables: [] }]
       : agents;
   const title = conversation && conversation.title !== "" ? conversation.title : words.emptyTitle;
 
@@ -144,13 +155,19 @@ export function ConversationPane(props: Props) {
             </button>
           </div>
         ) : (
-          <Composer
+          <SendArea
+            agent={agent}
+            resetKey={props.composerResetKey}
             text={props.text}
             onTextChange={props.onTextChange}
+            values={props.variableValues}
+            onValuesChange={props.onVariablesChange}
             onSend={props.onSend}
+            onPreviewCost={props.onPreviewCost}
+            alwaysPreviewCost={props.alwaysPreviewCost}
             onBlur={props.onComposerBlur}
             disabled={agentId === null}
-            placeholder={words.placeholder(agentName)}
+            placeholder={agent && !agent.requiresUserMessage ? words.placeholderOptional(agentName) : words.placeholder(agentName)}
             focusKey={props.composerFocusKey}
           />
         )}

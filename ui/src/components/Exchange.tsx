@@ -1,5 +1,6 @@
 import { memo, useMemo, useRef, useState } from "react";
-import type { AppError, Feedback, InspectedEvents } from "../bindings";
+import type { Feedback, InspectedEvents } from "../bindings";
+import type { AppError } from "../bindings";
 import { describeError, describeStatus } from "../errors";
 import { formatUsage } from "../format";
 import { messages } from "../messages";

@@ -1,6 +1,7 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
 import { createPortal } from "react-dom";
-import type { AppError, InspectedEvents } from "../bindings";
+import type { InspectedEvents } from "../bindings";
+import type { AppError } from "../bindings";
 import { describeError } from "../errors";
 import { formatCount } from "../format";
 import { messages } from "../messages";

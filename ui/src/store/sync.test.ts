@@ -61,8 +61,8 @@ function fakeBackend() {
       calls.push(`saveDraft:${id}:${text}`);
       return null;
     },
-    sendMessage(request) {
-      calls.push(`sendMessage:${request.conversationId}:${request.message}`);
+    sendMessage(conversationId, message) {
+      calls.push(`sendMessage:${conversationId}:${message}`);
       const d = deferred<Result<string, AppError>>();
       sends.push(d);
       return d.promise;
@@ -351,7 +351,7 @@ describe("send", () => {
 
   it("creates the entry from `accepted` even when it arrives before sendMessage resolves", async () => {
     const { b, store } = await started();
-    const sent = store.send({ conversationId: "c1", message: "hi" });
+    const sent = store.send({ conversationId: "c1", message: "hi", variables: null });
     b.emit(accepted("h1", "hi"));
     expect(chatEntries(store.getState().chat).map((e) => e.request.message)).toEqual(["hi"]);
     b.sends[0]!.resolve({ status: "ok", data: "h1" });
@@ -362,7 +362,7 @@ describe("send", () => {
 
   it("does not create an entry from an error result", async () => {
     const { b, store } = await started();
-    const sent = store.send({ conversationId: "c1", message: "hi" });
+    const sent = store.send({ conversationId: "c1", message: "hi", variables: null });
     b.sends[0]!.resolve({ status: "error", error: { code: "unreachable" } });
     await expect(sent).resolves.toEqual({ status: "error", error: { code: "unreachable" } });
     expect(store.getState().chat.order).toEqual([]);
@@ -370,7 +370,7 @@ describe("send", () => {
 
   it("asks for the snapshot when the command resolves and `accepted` never came", async () => {
     const { b, store } = await started();
-    const sent = store.send({ conversationId: "c1", message: "hi" });
+    const sent = store.send({ conversationId: "c1", message: "hi", variables: null });
     b.sends[0]!.resolve({ status: "ok", data: "h9" });
     await sent;
     expect(b.calls).toContain("executionSnapshot:h9");

@@ -9,7 +9,6 @@
 // conversations are answering.
 
 import type {
-  AppError,
   ConversationChanged,
   ConversationCursor,
   ConversationSummary,
@@ -17,8 +16,8 @@ import type {
   ExecutionSnapshot,
   ExecutionUpdate,
   InspectedEvents,
-  SendRequest,
 } from "../bindings";
+import type { AppError } from "../bindings";
 import type { Result } from "../result";
 import {
   applyConversationPage,
@@ -39,6 +38,13 @@ import {
   type ConversationsState,
 } from "./conversations";
 
+/** A message to send: the composer's text and a wizard agent's values (null: none). */
+export type SendInput = {
+  conversationId: string;
+  message: string;
+  variables: { [key in string]: string } | null;
+};
+
 /** The commands the sync layer uses (a subset of `commands` in bindings.ts). */
 export interface SyncCommands {
   executionSnapshot(handle: string): Promise<Result<ExecutionSnapshot, AppError>>;
@@ -51,7 +57,11 @@ export interface SyncCommands {
   startConversation(workspaceId: string, agentId: string): Promise<Result<ConversationSummary, AppError>>;
   openConversation(conversationId: string, before: number | null, limit: number): Promise<Result<ConversationView, AppError>>;
   saveDraft(conversationId: string, text: string): Promise<unknown>;
-  sendMessage(request: SendRequest): Promise<Result<string, AppError>>;
+  sendMessage(
+    conversationId: string,
+    message: string,
+    variables: { [key in string]: string } | null,
+  ): Promise<Result<string, AppError>>;
   resendMessage(handle: string): Promise<Result<null, AppError>>;
   regenerateMessage(handle: string): Promise<Result<string, AppError>>;
   giveFeedback(handle: string, up: boolean): Promise<Result<null, AppError>>;
@@ -106,7 +116,7 @@ export interface ChatStore {
   /** Keeps a conversation's draft (errors are dropped: a draft is best effort). */
   saveDraft(conversationId: string, text: string): Promise<void>;
   /** Sends a message. The chat entry appears from the `accepted` update, not from here. */
-  send(request: SendRequest): Promise<Result<string, AppError>>;
+  send(request: SendInput): Promise<Result<string, AppError>>;
   resend(handle: string): Promise<Result<null, AppError>>;
   regenerate(handle: string): Promise<Result<string, AppError>>;
   feedback(handle: string, up: boolean): Promise<Result<null, AppError>>;
@@ -361,7 +371,7 @@ export function createChatStore(commands: SyncCommands, events: SyncEvents, opti
       }
     },
     async send(request) {
-      const result = await commands.sendMessage(request);
+      const result = await commands.sendMessage(request.conversationId, request.message, request.variables);
       // Normally the `accepted` update has arrived by now or is on its way. If this page
       // missed it (it listened late), the execution's snapshot fills the entry in.
       if (

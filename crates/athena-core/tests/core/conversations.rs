@@ -252,7 +252,10 @@ async fn a_new_chat_with_the_same_agent_archives_the_previous_one_once_it_ended(
             }
         )]
     );
-    let refused = bench.conversations.send(&first.id, "more".into(), None).await;
+    let refused = bench
+        .conversations
+        .send(&first.id, "more".into(), None)
+        .await;
     assert_eq!(refused, Err(CoreError::ConversationArchived));
 }
 
