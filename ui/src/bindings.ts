@@ -475,6 +475,8 @@ export type ExecutionRequest = {
 	agentId: string,
 	/**  The message. */
 	message: string,
+	/**  A wizard agent's variables, as sent (texts as typed, others as JSON). */
+	variables: VariableValue[],
 };
 
 /**  Everything about one execution as of update `seq`. */
@@ -1016,6 +1018,14 @@ integer: boolean } |
 choices: string[] } | 
 /**  True or false. */
 { type: "boolean" };
+
+/**  One variable of a wizard run, for the exchange to show what was asked. */
+export type VariableValue = {
+	/**  Its name. */
+	name: string,
+	/**  Its value as text. */
+	value: string,
+};
 
 /**  What an execution waits for. */
 export type WaitingReason = 

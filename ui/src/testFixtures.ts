@@ -18,7 +18,7 @@ export function update(handle: string, seq: number, change: ExecutionChange, con
 }
 
 export function request(message = "hello", agentId = "agent-1", conversationId = CONVERSATION): ExecutionRequest {
-  return { workspaceId: "demo", conversationId, agentId, message };
+  return { workspaceId: "demo", conversationId, agentId, message, variables: [] };
 }
 
 export function accepted(handle: string, message = "hello", agentId = "agent-1", conversationId = CONVERSATION): ExecutionUpdate {

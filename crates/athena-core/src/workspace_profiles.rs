@@ -12,7 +12,7 @@ use std::sync::Arc;
 use athena_api::{ApiKey, AthenaClient, CaCertificate, ClientConfig, ResponseMeta};
 
 use crate::account::{AccountStatus, WorkspaceStatus};
-use crate::agent_check::{AgentCheck, check_agent};
+use crate::agent_check::{AgentCheck, check_agent, check_agent_within};
 use crate::history::{History, ProfileRecord};
 use crate::profiles::{
     FieldProblem, Problem, ProfileInput, key_hint, validate_agent, validate_profile,
@@ -270,7 +270,11 @@ impl Profiles {
     ) -> Result<crate::costs::CostPreview, CoreError> {
         let workspace = self.with_agents(workspace_id)?;
         validate_agent(&agent).map_err(CoreError::InvalidInput)?;
-        let check = check_agent(&workspace.client, &agent.id).await;
+        let (check, meta) =
+            check_agent_within(&workspace.client, &agent.id, crate::CHECK_TIME_LIMIT).await;
+        if let Some(meta) = meta {
+            self.observe(&workspace.id, &meta);
+        }
         let AgentCheck::Ok { preview } = check else {
             return Err(CoreError::AgentCheckFailed(Box::new(check)));
         };

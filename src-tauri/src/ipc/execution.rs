@@ -128,6 +128,18 @@ pub struct ExecutionRequest {
     pub agent_id: String,
     /// The message.
     pub message: String,
+    /// A wizard agent's variables, as sent (texts as typed, others as JSON).
+    pub variables: Vec<VariableValue>,
+}
+
+/// One variable of a wizard run, for the exchange to show what was asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct VariableValue {
+    /// Its name.
+    pub name: String,
+    /// Its value as text.
+    pub value: String,
 }
 
 /// A message to send, as the composer gives it.
@@ -262,6 +274,18 @@ impl From<athena_core::ExecutionRequest> for ExecutionRequest {
             conversation_id: request.conversation_id,
             agent_id: request.agent_id,
             message: request.message,
+            variables: request
+                .variables
+                .into_iter()
+                .flatten()
+                .map(|(name, value)| VariableValue {
+                    value: match value {
+                        serde_json::Value::String(text) => text,
+                        other => other.to_string(),
+                    },
+                    name,
+                })
+                .collect(),
         }
     }
 }

@@ -16,7 +16,7 @@ pub use conversation::{
 pub use error::{AppError, LinkRefusalReason, ValidationRule};
 pub use execution::{
     ExecutionChange, ExecutionRequest, ExecutionSnapshot, ExecutionStatus, ExecutionUpdate,
-    Feedback, FeedbackDelivery, InspectedEvent, InspectedEvents, SendRequest, Usage,
+    Feedback, FeedbackDelivery, InspectedEvent, InspectedEvents, SendRequest, Usage, VariableValue,
 };
 pub use parts::{MediaFile, MediaState, Part, StructuredSource, ToolState, WaitingReason};
 pub use profiles::{

@@ -42,6 +42,8 @@ type Props = {
   /** The words for an error the send returned (`describeError` unless given). */
   describeSendError?: (error: AppError) => string;
   submitRef?: Ref<ComposerHandle>;
+  /** When this changes, a shown send error is dropped (the input it was about changed). */
+  errorResetKey?: unknown;
 };
 
 /** Tallest the text box grows before it scrolls, in px. */
@@ -60,8 +62,10 @@ export const Composer = memo(function Composer({
   besideSend,
   describeSendError = describeError,
   submitRef,
+  errorResetKey,
 }: Props) {
   const [error, setError] = useState<string | null>(null);
+  useEffect(() => setError(null), [errorResetKey]);
   const [sending, setSending] = useState(false);
   const box = useRef<HTMLTextAreaElement>(null);
   const form = useRef<HTMLFormElement>(null);

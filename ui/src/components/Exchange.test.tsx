@@ -80,6 +80,24 @@ describe("Exchange while running", () => {
   });
 });
 
+describe("Exchange of a wizard run", () => {
+  it("shows the variables it was sent with, as text, never as markup", () => {
+    const entry = snapshot("h1", { text: "Outline", status: "completed" });
+    entry.request = {
+      ...entry.request,
+      message: "",
+      variables: [
+        { name: "topic", value: "<b>Quarterly</b> planning" },
+        { name: "sections", value: "4" },
+      ],
+    };
+    renderExchange(entry);
+    const shown = screen.getByTestId("message-variables");
+    expect(shown.textContent).toBe("topic<b>Quarterly</b> planningsections4");
+    expect(shown.querySelector("b")).toBeNull();
+  });
+});
+
 describe("Exchange actions once finished", () => {
   it("copies the answer's Markdown (every text part) and says Copied", async () => {
     renderExchange(

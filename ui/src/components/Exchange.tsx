@@ -262,6 +262,16 @@ export const Exchange = memo(function Exchange({
     <li className="exchange" data-handle={handle}>
       <div className="message message-user" data-testid="message-user">
         {request.message}
+        {request.variables.length > 0 && (
+          <dl className="message-variables" data-testid="message-variables">
+            {request.variables.map((v) => (
+              <div key={v.name} className="message-variable">
+                <dt>{v.name}</dt>
+                <dd>{v.value}</dd>
+              </div>
+            ))}
+          </dl>
+        )}
       </div>
       <div className="assistant">
         <div className="assistant-name">{agentName}</div>

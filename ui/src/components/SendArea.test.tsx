@@ -118,6 +118,14 @@ describe("wizard form", () => {
     expect(screen.getByTestId("composer-error").textContent).toBe("Some variables need attention: see the messages under them.");
   });
 
+  it("drops the 'needs attention' message once the variables are edited", async () => {
+    setup();
+    await sendButton();
+    expect(screen.getByTestId("composer-error")).toBeTruthy();
+    await act(async () => fireEvent.change(control("topic"), { target: { value: "Quarterly planning" } }));
+    expect(screen.queryByTestId("composer-error")).toBeNull();
+  });
+
   it("sends the values as text, booleans as true/false, blank optional ones left out; the message may be empty", async () => {
     const s = setup();
     expect((screen.getByTestId("send") as HTMLButtonElement).disabled).toBe(false);

@@ -195,12 +195,13 @@ export function SendArea(props: Props) {
         focusKey={props.focusKey}
         messageOptional={agent !== null && !agent.requiresUserMessage}
         describeSendError={describeSendError}
+        errorResetKey={props.values}
         besideSend={
           <button
             type="button"
             className="button quiet bordered"
             data-testid="preview-cost"
-            aria-label={words.previewLabel}
+            title={words.previewLabel}
             disabled={props.disabled || preview?.phase === "loading"}
             onClick={previewNow}
           >

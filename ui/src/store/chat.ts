@@ -80,7 +80,7 @@ export function newEntry(handle: string): ChatEntry {
   return {
     handle,
     seq: 0,
-    request: { workspaceId: "", conversationId: "", agentId: "", message: "" },
+    request: { workspaceId: "", conversationId: "", agentId: "", message: "", variables: [] },
     executionId: null,
     parts: [],
     status: "running",

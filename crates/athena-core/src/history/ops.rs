@@ -251,13 +251,7 @@ fn add_message(conn: &Connection, m: &MessageRecord) -> Result<(), HistoryError>
             "UPDATE conversations SET last_activity_ms = ?2, \
              title = CASE WHEN title = '' THEN ?3 ELSE title END WHERE id = ?1",
         )
-        .and_then(|mut stmt| {
-            stmt.execute((
-                conversation_id,
-                m.sent_at_ms,
-                title_from(&m.request.message),
-            ))
-        })
+        .and_then(|mut stmt| stmt.execute((conversation_id, m.sent_at_ms, title_of(&m.request))))
         .map_err(HistoryError::sqlite(
             "updating the conversation of a message",
         ))?;
@@ -291,6 +285,23 @@ pub(super) fn write_draft(
     }
     .map_err(HistoryError::sqlite("saving a draft"))?;
     Ok(())
+}
+
+/// The title a request gives its conversation: its message's title, or for a wizard
+/// run without a message, the values it was given, texts first (`Quarterly planning ·
+/// neutral · 4 · true`).
+fn title_of(request: &crate::ExecutionRequest) -> String {
+    let title = title_from(&request.message);
+    if !title.is_empty() {
+        return title;
+    }
+    let values = request.variables.iter().flatten().map(|(_, v)| v);
+    let texts = values
+        .clone()
+        .filter_map(serde_json::Value::as_str)
+        .map(str::to_owned);
+    let others = values.filter(|v| !v.is_string()).map(ToString::to_string);
+    title_from(&texts.chain(others).collect::<Vec<_>>().join(" · "))
 }
 
 /// The title a message gives its conversation: its first non-blank line, cut at

@@ -17,3 +17,4 @@ mod runner;
 mod settings;
 mod streaming;
 mod support;
+mod workspace_profiles;
