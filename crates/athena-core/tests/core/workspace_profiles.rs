@@ -286,3 +286,78 @@ async fn a_wrong_key_fails_the_agent_check_as_a_bad_key() {
         Some(CoreError::AgentCheckFailed(Box::new(AgentCheck::BadKey)))
     );
 }
+
+#[tokio::test]
+async fn a_new_app_version_is_reported_with_its_agents_checked_again() {
+    let bench = Bench::start().await;
+    let saved = bench
+        .profiles
+        .save(None, bench.input(Some(&bench.key())), false)
+        .await
+        .expect("saved");
+    bench
+        .profiles
+        .add_agent(&saved.id, agent("agent:demo-chat"))
+        .await
+        .expect("added");
+    let learned = bench.profiles.status(&saved.id).app_version;
+    assert!(
+        learned.is_some(),
+        "the check's headers gave the app version"
+    );
+    // The workspace publishes a new version: the next response says so.
+    bench.profiles.observe(
+        &saved.id,
+        &athena_api::ResponseMeta {
+            app_version: Some("appversion:next".into()),
+            ..athena_api::ResponseMeta::default()
+        },
+    );
+    let report = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            let found = bench
+                .reports
+                .0
+                .lock()
+                .expect("lock")
+                .iter()
+                .find(|r| r.agent_checks.is_some())
+                .cloned();
+            if let Some(report) = found {
+                return report;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the agents were checked again");
+    assert!(report.app_version_changed);
+    let checks = report.agent_checks.expect("checks");
+    assert_eq!(checks.len(), 1);
+    assert_eq!(checks[0].0.id, "agent:demo-chat");
+    assert!(
+        matches!(checks[0].1, AgentCheck::Ok { .. }),
+        "{:?}",
+        checks[0].1
+    );
+}
+
+#[tokio::test]
+async fn a_certificate_file_that_is_not_one_is_refused_by_name() {
+    let bench = Bench::start().await;
+    let not_a_certificate = bench.dir.path().join("ca.pem");
+    std::fs::write(&not_a_certificate, "hello, I am not a certificate").expect("write");
+    let mut input = bench.input(Some(&bench.key()));
+    input.ca_certificate = Some(not_a_certificate);
+    let Err(CoreError::InvalidInput(problems)) = bench.profiles.save(None, input, false).await
+    else {
+        panic!("refused")
+    };
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].field, "caCertificate");
+    assert!(
+        matches!(&problems[0].problem, Problem::BadCertificate { reason } if !reason.is_empty()),
+        "{problems:?}"
+    );
+    assert!(bench.profiles.records().expect("read").is_empty());
+}
