@@ -47,14 +47,25 @@ impl AppState {
         }
     }
 
-    /// The overview of the active workspace for the header and status bar.
-    pub(crate) fn overview(&self) -> crate::ipc::WorkspaceOverview {
+    /// The overview of the active workspace for the header and status bar, with the
+    /// agent last used in it (kept in `settings`).
+    pub(crate) fn overview(
+        &self,
+        settings: &crate::settings::AppSettings,
+    ) -> crate::ipc::WorkspaceOverview {
         let active = self.active_workspace();
-        crate::ipc::WorkspaceOverview::new(
+        let mut overview = crate::ipc::WorkspaceOverview::new(
             &active,
             &self.workspaces(),
             self.profiles.status(&active.id),
-        )
+        );
+        overview.preferred_agent_id = settings
+            .get()
+            .workspaces
+            .get(&active.id)
+            .and_then(|p| p.last_agent_id.clone())
+            .filter(|id| active.agents.iter().any(|a| &a.id == id));
+        overview
     }
 
     /// The executions of every conversation.

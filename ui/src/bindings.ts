@@ -1065,6 +1065,11 @@ export type WorkspaceOverview = {
 	creditsRemaining: number | null,
 	/**  The active workspace's app version, as last seen. */
 	appVersion: string | null,
+	/**
+	 *  The agent a new chat starts with: the one last used in this workspace, when it
+	 *  still offers it.
+	 */
+	preferredAgentId: string | null,
 };
 
 /**  A workspace's credits or app version changed (event). */

@@ -9,6 +9,7 @@ use crate::ipc::{
     AppError, ConversationCursor, ConversationSummary, ConversationView, ExecutionSnapshot,
     HistoryStatus, SendRequest,
 };
+use crate::settings::AppSettings;
 use crate::state::AppState;
 
 /// The most rows one page of a list may ask for.
@@ -52,10 +53,21 @@ pub fn list_conversations(
 #[specta::specta]
 pub async fn start_conversation(
     state: State<'_, AppState>,
+    settings: State<'_, AppSettings>,
     workspace_id: String,
     agent_id: String,
 ) -> Result<ConversationSummary, AppError> {
     let record = state.conversations.start(&workspace_id, &agent_id).await?;
+    // The next new chat in this workspace starts with the same agent.
+    let remembered = settings.update(|s| {
+        s.workspaces
+            .entry(workspace_id.clone())
+            .or_default()
+            .last_agent_id = Some(agent_id.clone());
+    });
+    if let Err(err) = remembered {
+        tracing::warn!(?err, "the agent last used was not remembered");
+    }
     Ok(ConversationSummary::new(record, false))
 }
 

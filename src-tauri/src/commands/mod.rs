@@ -25,8 +25,11 @@ pub(crate) fn remember_active(settings: &AppSettings, workspace_id: &str) {
 // Off the main thread: it takes locks an execution may hold while it delivers.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn workspace_overview(state: State<'_, AppState>) -> WorkspaceOverview {
-    state.overview()
+pub fn workspace_overview(
+    state: State<'_, AppState>,
+    settings: State<'_, AppSettings>,
+) -> WorkspaceOverview {
+    state.overview(&settings)
 }
 
 /// Makes another workspace the active one; returns the new overview.
@@ -42,7 +45,7 @@ pub fn select_workspace(
         return Err(AppError::UnknownWorkspace { workspace_id });
     }
     remember_active(&settings, &workspace_id);
-    Ok(state.overview())
+    Ok(state.overview(&settings))
 }
 
 /// Stops a running execution. What arrived is kept; the server may still finish it.

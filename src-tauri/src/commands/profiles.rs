@@ -148,6 +148,7 @@ pub async fn choose_ca_certificate(
 #[specta::specta]
 pub async fn add_agent(
     state: State<'_, AppState>,
+    settings: State<'_, AppSettings>,
     workspace_id: String,
     agent: AgentSummary,
 ) -> Result<AgentAdded, AppError> {
@@ -156,7 +157,7 @@ pub async fn add_agent(
         .add_agent(&workspace_id, agent.into_core())
         .await?;
     Ok(AgentAdded {
-        overview: state.overview(),
+        overview: state.overview(&settings),
         preview: CostPreview::from(&preview),
     })
 }
@@ -166,6 +167,7 @@ pub async fn add_agent(
 #[specta::specta]
 pub async fn remove_agent(
     state: State<'_, AppState>,
+    settings: State<'_, AppSettings>,
     workspace_id: String,
     agent_id: String,
 ) -> Result<WorkspaceOverview, AppError> {
@@ -173,7 +175,7 @@ pub async fn remove_agent(
         .profiles
         .remove_agent(&workspace_id, &agent_id)
         .await?;
-    Ok(state.overview())
+    Ok(state.overview(&settings))
 }
 
 fn agents_filter() -> Vec<FileFilter> {
@@ -189,6 +191,7 @@ fn agents_filter() -> Vec<FileFilter> {
 #[specta::specta]
 pub async fn import_agents(
     state: State<'_, AppState>,
+    settings: State<'_, AppSettings>,
     dialogs: State<'_, AppDialogs>,
     workspace_id: String,
 ) -> Result<Option<AgentsImported>, AppError> {
@@ -213,7 +216,7 @@ pub async fn import_agents(
     Ok(Some(AgentsImported {
         added: u32::try_from(imported.added).unwrap_or(u32::MAX),
         replaced: u32::try_from(imported.replaced).unwrap_or(u32::MAX),
-        overview: state.overview(),
+        overview: state.overview(&settings),
     }))
 }
 

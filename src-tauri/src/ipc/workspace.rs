@@ -181,6 +181,9 @@ pub struct WorkspaceOverview {
     pub credits_remaining: Option<f64>,
     /// The active workspace's app version, as last seen.
     pub app_version: Option<String>,
+    /// The agent a new chat starts with: the one last used in this workspace, when it
+    /// still offers it.
+    pub preferred_agent_id: Option<String>,
 }
 
 impl WorkspaceOverview {
@@ -207,6 +210,7 @@ impl WorkspaceOverview {
             #[allow(clippy::cast_precision_loss)]
             credits_remaining: status.credits_remaining.map(|c| c as f64),
             app_version: status.app_version,
+            preferred_agent_id: None,
         }
     }
 }

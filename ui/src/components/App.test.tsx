@@ -21,6 +21,7 @@ const overview: WorkspaceOverview = {
   ],
   creditsRemaining: null,
   appVersion: null,
+  preferredAgentId: null,
 };
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -213,6 +214,17 @@ describe("App start-up", () => {
     expect([...picker.options].map((o) => o.textContent)).toEqual(["Writer", "Coder"]);
     expect(s.commands.openConversation).not.toHaveBeenCalled();
     expect(s.commands.startConversation).not.toHaveBeenCalled();
+  });
+
+  it("starts a new chat with the agent last used in the workspace, when it still offers it", async () => {
+    const s = setup({ overview: { ...overview, preferredAgentId: "coder" } });
+    await renderApp(s);
+    expect((screen.getByTestId("agent-picker") as HTMLSelectElement).value).toBe("coder");
+    expect(screen.getByTestId("chat-empty").textContent).toContain("Write your first message to Coder");
+    cleanup();
+    const gone = setup({ overview: { ...overview, preferredAgentId: "removed-agent" } });
+    await renderApp(gone);
+    expect((screen.getByTestId("agent-picker") as HTMLSelectElement).value).toBe("writer");
   });
 
   it.each([
@@ -568,6 +580,7 @@ describe("workspaces, status and notices", () => {
             caCertificate: null,
             creditsRemaining: null,
             appVersion: null,
+            preferredAgentId: null,
             agentCount: 0,
           },
         ],

@@ -160,7 +160,7 @@ export function App({ api, chat, events, now = Date.now }: Props) {
       setOpened(null);
       setOpen({ phase: "loaded" });
       setText("");
-      if (!o.agents.some((a) => a.id === picked.current)) setPicked(o.agents[0]?.id ?? null);
+      if (!o.agents.some((a) => a.id === picked.current)) setPicked(startingAgent(o));
       const listed = await chat.loadConversations(false);
       if (workspace.current !== o.workspaceId) return true;
       if (listed.status === "error") return false;
@@ -437,7 +437,7 @@ export function App({ api, chat, events, now = Date.now }: Props) {
       drafts.flush();
       await showWorkspace(o);
     } else if (!o.agents.some((a) => a.id === picked.current)) {
-      setPicked(o.agents[0]?.id ?? null);
+      setPicked(startingAgent(o));
     }
   }, [api, drafts, setPicked, showWorkspace]);
 
@@ -446,7 +446,7 @@ export function App({ api, chat, events, now = Date.now }: Props) {
     (o: WorkspaceOverview) => {
       if (o.workspaceId !== workspace.current) return;
       setOverview({ phase: "loaded", overview: o });
-      if (!o.agents.some((a) => a.id === picked.current)) setPicked(o.agents[0]?.id ?? null);
+      if (!o.agents.some((a) => a.id === picked.current)) setPicked(startingAgent(o));
     },
     [setPicked],
   );
@@ -596,4 +596,11 @@ function afterNextPaint(callback: () => void): void {
     return;
   }
   requestAnimationFrame(() => requestAnimationFrame(callback));
+}
+
+/** The agent a new chat starts with: the one last used in the workspace, else its first. */
+function startingAgent(o: WorkspaceOverview): string | null {
+  const preferred = o.preferredAgentId;
+  if (preferred && o.agents.some((a) => a.id === preferred)) return preferred;
+  return o.agents[0]?.id ?? null;
 }

@@ -14,6 +14,7 @@ const overview = (agents: AgentSummary[], workspaceId = "p1"): WorkspaceOverview
   workspaces: [],
   creditsRemaining: null,
   appVersion: null,
+  preferredAgentId: null,
 });
 
 const preview = {
@@ -184,6 +185,7 @@ describe("AgentsSection", () => {
       caCertificate: null,
       creditsRemaining: null,
       appVersion: null,
+      preferredAgentId: null,
       agentCount: 2,
     },
     {
@@ -197,6 +199,7 @@ describe("AgentsSection", () => {
       caCertificate: null,
       creditsRemaining: null,
       appVersion: null,
+      preferredAgentId: null,
       agentCount: 3,
     },
   ];

@@ -50,6 +50,7 @@ const active: WorkspaceOverview = {
   workspaces: [],
   creditsRemaining: null,
   appVersion: null,
+  preferredAgentId: null,
 };
 
 function setup(settings: SettingsView = { alwaysPreviewCost: false, notice: null }) {
