@@ -14,7 +14,6 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::SystemTime;
 
 use athena_core::settings::{MAX_SETTINGS_BYTES, Settings, SettingsLoad, SettingsProblem, load};
 use serde_json::{Map, Value};
@@ -209,33 +208,9 @@ fn read_capped(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
 /// Copies `path` to `<name>.bad-<yyyymmddThhmmssZ>` beside it (`-2`, `-3`... when
 /// that exists), byte for byte.
 fn back_up(path: &Path) -> std::io::Result<PathBuf> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stamp = utc_stamp(SystemTime::now());
-    let mut target = path.with_file_name(format!("{name}.bad-{stamp}"));
-    let mut n = 1;
-    while target.try_exists()? {
-        n += 1;
-        target = path.with_file_name(format!("{name}.bad-{stamp}-{n}"));
-    }
+    let target = athena_core::set_aside::free_path_beside(path, "bad")?;
     std::fs::copy(path, &target)?;
     Ok(target)
-}
-
-/// `yyyymmddThhmmssZ` in UTC, as the history names its damaged files.
-fn utc_stamp(now: SystemTime) -> String {
-    let t = time::OffsetDateTime::from(now);
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
 }
 
 /// The store at `path`, holding exactly `settings`; written at once when `rewrite`.
@@ -290,19 +265,5 @@ impl<R: Runtime> SettingsFile for Store<R> {
 
     fn save(&self) -> Result<(), String> {
         Store::save(self).map_err(|e| e.to_string())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::{Duration, UNIX_EPOCH};
-
-    use super::*;
-
-    #[test]
-    fn stamps_are_utc_calendar_times() {
-        assert_eq!(utc_stamp(UNIX_EPOCH), "19700101T000000Z");
-        let t = UNIX_EPOCH + Duration::from_secs(1_709_251_199);
-        assert_eq!(utc_stamp(t), "20240229T235959Z");
     }
 }

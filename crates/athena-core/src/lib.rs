@@ -28,6 +28,7 @@ pub mod profiles;
 pub mod redact;
 mod runner;
 pub mod secrets;
+pub mod set_aside;
 pub mod settings;
 mod workspace;
 mod workspace_profiles;

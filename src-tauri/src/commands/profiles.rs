@@ -21,6 +21,25 @@ use crate::state::AppState;
 #[derive(Clone)]
 pub(crate) struct AppDialogs(pub(crate) Arc<dyn Dialogs>);
 
+impl AppDialogs {
+    /// One file chosen in an open dialog; `None` when cancelled. The dialog blocks
+    /// until answered, so it runs off the async workers.
+    async fn pick_one(&self, dialog: FileDialog) -> Result<Option<PathBuf>, AppError> {
+        let dialogs = self.0.clone();
+        tauri::async_runtime::spawn_blocking(move || dialogs.pick_files(&dialog).into_iter().next())
+            .await
+            .map_err(|_| AppError::Internal)
+    }
+
+    /// Where to save, chosen in a save dialog; `None` when cancelled.
+    async fn save_to(&self, dialog: FileDialog) -> Result<Option<PathBuf>, AppError> {
+        let dialogs = self.0.clone();
+        tauri::async_runtime::spawn_blocking(move || dialogs.save_file(&dialog))
+            .await
+            .map_err(|_| AppError::Internal)
+    }
+}
+
 impl std::fmt::Debug for AppDialogs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("AppDialogs")
@@ -103,23 +122,17 @@ pub async fn delete_profile(
 pub async fn choose_ca_certificate(
     dialogs: State<'_, AppDialogs>,
 ) -> Result<Option<CaCertificateView>, AppError> {
-    let dialogs = dialogs.0.clone();
-    let chosen = tauri::async_runtime::spawn_blocking(move || {
-        dialogs
-            .pick_files(&FileDialog {
-                title: "Choose a certificate authority".into(),
-                filters: vec![FileFilter {
-                    name: "Certificates".into(),
-                    extensions: ["pem", "crt", "cer", "der"].map(String::from).to_vec(),
-                }],
-                multiple: false,
-                suggested_name: None,
-            })
-            .into_iter()
-            .next()
-    })
-    .await
-    .map_err(|_| AppError::Internal)?;
+    let chosen = dialogs
+        .pick_one(FileDialog {
+            title: "Choose a certificate authority".into(),
+            filters: vec![FileFilter {
+                name: "Certificates".into(),
+                extensions: ["pem", "crt", "cer", "der"].map(String::from).to_vec(),
+            }],
+            multiple: false,
+            suggested_name: None,
+        })
+        .await?;
     let Some(path) = chosen else {
         return Ok(None);
     };
@@ -195,20 +208,14 @@ pub async fn import_agents(
     dialogs: State<'_, AppDialogs>,
     workspace_id: String,
 ) -> Result<Option<AgentsImported>, AppError> {
-    let dialogs = dialogs.0.clone();
-    let chosen = tauri::async_runtime::spawn_blocking(move || {
-        dialogs
-            .pick_files(&FileDialog {
-                title: "Import agents".into(),
-                filters: agents_filter(),
-                multiple: false,
-                suggested_name: None,
-            })
-            .into_iter()
-            .next()
-    })
-    .await
-    .map_err(|_| AppError::Internal)?;
+    let chosen = dialogs
+        .pick_one(FileDialog {
+            title: "Import agents".into(),
+            filters: agents_filter(),
+            multiple: false,
+            suggested_name: None,
+        })
+        .await?;
     let Some(path) = chosen else {
         return Ok(None);
     };
@@ -229,17 +236,14 @@ pub async fn export_agents(
     dialogs: State<'_, AppDialogs>,
     workspace_id: String,
 ) -> Result<bool, AppError> {
-    let dialogs = dialogs.0.clone();
-    let chosen = tauri::async_runtime::spawn_blocking(move || {
-        dialogs.save_file(&FileDialog {
+    let chosen = dialogs
+        .save_to(FileDialog {
             title: "Export agents".into(),
             filters: agents_filter(),
             multiple: false,
             suggested_name: Some("agents.json".into()),
         })
-    })
-    .await
-    .map_err(|_| AppError::Internal)?;
+        .await?;
     let Some(path) = chosen else {
         return Ok(false);
     };

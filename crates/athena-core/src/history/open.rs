@@ -2,7 +2,6 @@
 //! aside. Opening never fails: the worst case is a store in memory, and a notice.
 
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
@@ -193,17 +192,7 @@ pub(super) fn open_memory() -> Result<(Connection, Connection), HistoryError> {
 /// still be recoverable by hand. A `-wal` left behind would be replayed into the
 /// fresh file, so failing to move it fails the whole move.
 fn move_aside(path: &Path) -> std::io::Result<PathBuf> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let stamp = utc_stamp(SystemTime::now());
-    let mut target = path.with_file_name(format!("{name}.corrupt-{stamp}"));
-    let mut n = 1;
-    while target.try_exists()? {
-        n += 1;
-        target = path.with_file_name(format!("{name}.corrupt-{stamp}-{n}"));
-    }
+    let target = crate::set_aside::free_path_beside(path, "corrupt")?;
     std::fs::rename(path, &target)?;
     for suffix in ["-wal", "-shm"] {
         let side = sibling(path, suffix);
@@ -218,30 +207,4 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(suffix);
     PathBuf::from(name)
-}
-
-/// `yyyymmddThhmmssZ` in UTC.
-fn utc_stamp(now: SystemTime) -> String {
-    const STAMP: &[time::format_description::BorrowedFormatItem<'_>] =
-        time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
-    time::OffsetDateTime::from(now)
-        .format(STAMP)
-        .unwrap_or_else(|_| "unknown-time".to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::{Duration, UNIX_EPOCH};
-
-    use super::*;
-
-    #[test]
-    fn stamps_are_utc_calendar_times() {
-        assert_eq!(utc_stamp(UNIX_EPOCH), "19700101T000000Z");
-        // 2024-02-29T23:59:59Z, a leap day.
-        let t = UNIX_EPOCH + Duration::from_secs(1_709_251_199);
-        assert_eq!(utc_stamp(t), "20240229T235959Z");
-        let t = UNIX_EPOCH + Duration::from_secs(1_798_761_600);
-        assert_eq!(utc_stamp(t), "20270101T000000Z");
-    }
 }
