@@ -120,6 +120,7 @@ describe("real workspaces", () => {
       assert.ok(!keyShown.includes(key), "the key itself is never shown");
       assert.match(keyShown, new RegExp(`…${key.slice(-4)}`), "the key's last four characters are shown");
       assert.equal(await (await $(browser, "profile-form")).isExisting(), false, "the form closed after saving");
+      await screenshot(browser, "profiles-workspaces");
       await closeSettings(browser);
       await selectWorkspace(browser, "Team");
 
