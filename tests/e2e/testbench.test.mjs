@@ -135,9 +135,17 @@ describe("the test bench", () => {
           ["unreadable", path.join(files, "missing.png"), null],
         ],
       );
+      // The file logger writes from its own thread: wait for the line, never a fixed sleep.
       const logs = path.join(dataDir, "logs");
-      const logged = readdirSync(logs).map((f) => readFileSync(path.join(logs, f), "utf8")).join("\n");
-      assert.match(logged, /file dropped on the window/);
+      const read = () => readdirSync(logs).map((f) => readFileSync(path.join(logs, f), "utf8")).join("\n");
+      let logged = "";
+      await browser.waitUntil(
+        async () => {
+          logged = read();
+          return /file dropped on the window/.test(logged);
+        },
+        { timeout: 10_000, interval: 50, timeoutMsg: "the drop was not logged" },
+      );
       assert.ok(logged.includes(notes), "the log names the dropped file");
     } finally {
       await closeApp(browser);
