@@ -75,11 +75,23 @@ pub fn specta_builder_for<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             commands::profiles::preview_cost,
             commands::profiles::get_settings,
             commands::profiles::set_always_preview_cost,
+            commands::batch::batch_open_file,
+            commands::batch::batch_open_dragged_file,
+            commands::batch::batch_parse,
+            commands::batch::batch_preview_cost,
+            commands::batch::batch_start,
+            commands::batch::batch_cancel,
+            commands::batch::batch_retry_failed,
+            commands::batch::batch_runs,
+            commands::batch::batch_run,
+            commands::batch::batch_export,
         ])
         .events(tauri_specta::collect_events![
             ipc::ExecutionUpdate,
             ipc::ConversationChanged,
-            ipc::WorkspaceStatusChanged
+            ipc::WorkspaceStatusChanged,
+            ipc::BatchRunChanged,
+            ipc::FilesDropped
         ])
         // Our IPC types serialize and deserialize alike: one TypeScript type each.
         .disable_serde_phases()

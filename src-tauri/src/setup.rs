@@ -113,6 +113,12 @@ pub(crate) fn setup<R: Runtime>(
             athena_core::secrets::KEYCHAIN_SERVICE,
         ))
     });
+    let batches = athena_core::BatchRuns::new(
+        history.clone(),
+        registry.clone(),
+        sink.clone(),
+        FRAME_INTERVAL,
+    );
     let profiles = athena_core::Profiles::new(history, registry, secrets, sink);
     // Off the async workers: the keychain may take a moment to answer.
     let loading = profiles.clone();
@@ -131,10 +137,13 @@ pub(crate) fn setup<R: Runtime>(
         demo,
         conversations,
         profiles,
+        batches,
         HistoryStatus::new(&opened, &history_path),
         remembered,
     ));
     app.manage(Readiness::default());
+    app.manage(crate::drops::DroppedFiles::default());
+    app.manage(crate::commands::batch::BatchFiles::default());
     let outside = outside_services(app, options)?;
     app.manage(LinkQuestionGate::default());
     app.manage(AppDialogs(outside.dialogs.clone()));
@@ -195,7 +204,10 @@ fn outside_services<R: Runtime>(
         &dir.join(CONTROL_SOCKET),
         dialogs.clone(),
         opener.clone(),
-        Arc::new(|paths: &[PathBuf]| crate::drops::files_dropped(paths)),
+        {
+            let app = app.handle().clone();
+            Arc::new(move |paths: &[PathBuf]| crate::drops::files_dropped(&app, paths))
+        },
     )?;
     Ok(Outside { dialogs, opener })
 }

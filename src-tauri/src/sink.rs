@@ -50,3 +50,11 @@ impl<R: Runtime> athena_core::WorkspaceStatusSink for TauriSink<R> {
         }
     }
 }
+
+impl<R: Runtime> athena_core::BatchSink for TauriSink<R> {
+    fn run_changed(&self, change: athena_core::BatchRunChange) {
+        if let Err(err) = ipc::BatchRunChanged::from(change).emit(&self.app) {
+            tracing::warn!(error = %err, "could not emit a batch run's change");
+        }
+    }
+}

@@ -1,6 +1,6 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
-use athena_core::{Conversations, Executions, Profiles, Workspace};
+use athena_core::{BatchRuns, Conversations, Executions, Profiles, Workspace};
 
 use crate::demo::DemoWorkspace;
 use crate::ipc::HistoryStatus;
@@ -14,6 +14,7 @@ pub(crate) struct AppState {
     active: Mutex<String>,
     pub(crate) conversations: Conversations,
     pub(crate) profiles: Profiles,
+    pub(crate) batches: BatchRuns,
     pub(crate) history_status: HistoryStatus,
 }
 
@@ -26,6 +27,7 @@ impl AppState {
         demo: DemoWorkspace,
         conversations: Conversations,
         profiles: Profiles,
+        batches: BatchRuns,
         history_status: HistoryStatus,
         remembered: Option<String>,
     ) -> Self {
@@ -43,6 +45,7 @@ impl AppState {
             active: Mutex::new(active),
             conversations,
             profiles,
+            batches,
             history_status,
         }
     }

@@ -52,11 +52,13 @@ pub fn create_main_window<R: Runtime, M: Manager<R>>(
             _ => false,
         })
         .build()?;
-    window.on_window_event(|event| {
+    let app = manager.app_handle().clone();
+    window.on_window_event(move |event| {
         if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
             let paths = paths.clone();
+            let app = app.clone();
             // Looking at the files touches the disk: not on the main thread.
-            tauri::async_runtime::spawn_blocking(move || crate::drops::files_dropped(&paths));
+            tauri::async_runtime::spawn_blocking(move || crate::drops::files_dropped(&app, &paths));
         }
     });
     Ok(())

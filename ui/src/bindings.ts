@@ -103,12 +103,49 @@ export const commands = {
 	getSettings: () => __TAURI_INVOKE<SettingsView>("get_settings"),
 	/**  Whether to show a run's cost before each send. */
 	setAlwaysPreviewCost: (on: boolean) => typedError<SettingsView, AppError>(__TAURI_INVOKE("set_always_preview_cost", { on })),
+	/**
+	 *  Lets the user choose a batch file (CSV, JSONL or text) and reads it. `None` when
+	 *  the dialog was cancelled.
+	 */
+	batchOpenFile: () => typedError<BatchFile | null, AppError>(__TAURI_INVOKE("batch_open_file")),
+	/**  Reads a file dropped on the window for a batch. */
+	batchOpenDraggedFile: (dropId: string) => typedError<BatchFile, AppError>(__TAURI_INVOKE("batch_open_dragged_file", { dropId })),
+	/**
+	 *  Reads a source into rows, with each row's flags and the lines that could not be
+	 *  read.
+	 */
+	batchParse: (source: BatchSource, options: BatchParseOptions) => typedError<BatchInput, AppError>(__TAURI_INVOKE("batch_parse", { source, options })),
+	/**  What running `count` items with this agent would cost (a preview of one item). */
+	batchPreviewCost: (workspaceId: string, agentId: string, count: number) => typedError<BatchCost, AppError>(__TAURI_INVOKE("batch_preview_cost", { workspaceId, agentId, count })),
+	/**
+	 *  Reads the source again and starts a run of its rows; refused while a row is
+	 *  flagged.
+	 */
+	batchStart: (workspaceId: string, agentId: string, source: BatchSource, options: BatchParseOptions) => typedError<BatchRunView, AppError>(__TAURI_INVOKE("batch_start", { workspaceId, agentId, source, options })),
+	/**
+	 *  Stops a run: nothing more is sent; items already sent may still run and be
+	 *  charged.
+	 */
+	batchCancel: (runId: string) => typedError<BatchRunView, AppError>(__TAURI_INVOKE("batch_cancel", { runId })),
+	/**  Starts a new run holding only the failed items of a run. */
+	batchRetryFailed: (runId: string) => typedError<BatchRunView, AppError>(__TAURI_INVOKE("batch_retry_failed", { runId })),
+	/**  A workspace's runs, newest first. */
+	batchRuns: (workspaceId: string) => typedError<BatchRunSummary[], AppError>(__TAURI_INVOKE("batch_runs", { workspaceId })),
+	/**  A run with its items. */
+	batchRun: (runId: string) => typedError<BatchRunView, AppError>(__TAURI_INVOKE("batch_run", { runId })),
+	/**
+	 *  Writes a run's results as CSV or JSONL where the user chooses. False when the
+	 *  dialog was cancelled.
+	 */
+	batchExport: (runId: string, format: BatchExportFormat) => typedError<boolean, AppError>(__TAURI_INVOKE("batch_export", { runId, format })),
 };
 
 /** Events */
 export const events = {
+	batchRunChanged: makeEvent<BatchRunChanged, BatchRunChanged>("batch-run-changed"),
 	conversationChanged: makeEvent<ConversationChanged, ConversationChanged>("conversation-changed"),
 	executionUpdate: makeEvent<ExecutionUpdate, ExecutionUpdate>("execution-update"),
+	filesDropped: makeEvent<FilesDropped, FilesDropped>("files-dropped"),
 	workspaceStatusChanged: makeEvent<WorkspaceStatusChanged, WorkspaceStatusChanged>("workspace-status-changed"),
 };
 
@@ -292,10 +329,7 @@ reason: LinkRefusalReason;
 scheme: string | null } | 
 /**  The system browser could not be opened. */
 { code: "browserUnavailable" } | 
-/**
- *  Something in the app went wrong; the log has the details.
- *  A form's fields break their rules; each problem names its field.
- */
+/**  A form's fields break their rules; each problem names its field. */
 { code: "invalidInput"; 
 /**  Every problem. */
 problems: FieldProblem[] } | 
@@ -314,7 +348,281 @@ check: AgentCheck } |
 /**  An agents file could not be read or written. */
 { code: "agentsFile"; 
 /**  Why, naming the file. */
-reason: string } | { code: "internal" };
+reason: string } | 
+/**  A batch's source could not be read (too large, not text, ...). */
+{ code: "batchInput"; 
+/**  Why (technical; names the file where there is one). */
+reason: string } | 
+/**  A batch cannot start while rows are flagged. */
+{ code: "batchFlagged"; 
+/**  How many. */
+count: number } | 
+/**  A batch needs at least one row. */
+{ code: "batchEmpty" } | 
+/**  No batch run has this id. */
+{ code: "unknownBatchRun"; 
+/**  The id asked for. */
+runId: string } | 
+/**  Something in the app went wrong; the log has the details. */
+{ code: "internal" };
+
+/**  What a run would cost. */
+export type BatchCost = {
+	/**  One item's preview. */
+	perItem: CostPreview,
+	/**  How many items. */
+	count: number,
+	/**  The total. */
+	total: number | null,
+	/**  Only a lower bound (the preview prices the base alone). */
+	atLeast: boolean,
+};
+
+/**  Items of a run by state. */
+export type BatchCounts = {
+	/**  All. */
+	total: number,
+	/**  Not sent yet. */
+	queued: number,
+	/**  Sent, no result yet. */
+	running: number,
+	/**  With an output. */
+	done: number,
+	/**  Failed. */
+	failed: number,
+	/**  Never finished: the run was stopped. */
+	cancelled: number,
+};
+
+/**  The file format of an export. */
+export type BatchExportFormat = 
+/**  Comma-separated values. */
+"csv" | 
+/**  One JSON object per line. */
+"jsonl";
+
+/**  A file read for a batch. */
+export type BatchFile = {
+	/**  The id to name it by. */
+	fileId: string,
+	/**  Its name. */
+	name: string,
+	/**  Its size in bytes. */
+	size: number,
+};
+
+/**  How to read the source. */
+export type BatchFormat = 
+/**  Guess from the name and content. */
+"auto" | 
+/**  One message per line. */
+"lines" | 
+/**  Comma-, semicolon- or tab-separated values. */
+"csv" | 
+/**  One JSON object per line. */
+"jsonl";
+
+/**  A source read into rows, with what is wrong with them. */
+export type BatchInput = {
+	/**  The format it was read as. */
+	format: BatchFormat,
+	/**  CSV: the columns' names. */
+	columns: string[],
+	/**  CSV: the message column used. */
+	messageColumn: number | null,
+	/**  CSV: the key column used (None: generated keys). */
+	keyColumn: number | null,
+	/**  CSV: the separator used. */
+	delimiter: string | null,
+	/**  The rows. */
+	rows: BatchRow[],
+	/**  Lines that could not be read (the rest were kept). */
+	problems: BatchLineProblem[],
+	/**  How many more lines could not be read than are listed. */
+	moreProblems: number,
+	/**  How many rows are flagged. */
+	flagged: number,
+};
+
+/**  Where an item stands. */
+export type BatchItemStatus = 
+/**  Not sent yet. */
+"queued" | 
+/**  Sent, no result yet. */
+"running" | 
+/**  With an output. */
+"done" | 
+/**  Failed. */
+"failed" | 
+/**  The run was stopped first. */
+"cancelled";
+
+/**  One item of a run. */
+export type BatchItemView = {
+	/**  Its place in the run. */
+	position: number,
+	/**  Its key. */
+	key: string,
+	/**  Its message. */
+	message: string,
+	/**  Where it stands. */
+	status: BatchItemStatus,
+	/**  Its answer's text. */
+	outputText: string | null,
+	/**  Its structured output, as pretty JSON. */
+	parsedOutput: string | null,
+	/**  Its tokens. */
+	usage: BatchUsage | null,
+	/**  Its cost. */
+	costMicrodollars: number | null,
+	/**  Why it failed (the server's words). */
+	error: string | null,
+};
+
+/**  A line of the source that could not be read. */
+export type BatchLineProblem = {
+	/**  The line. */
+	line: number,
+	/**  Why (technical). */
+	reason: string,
+};
+
+/**  How to read a batch's source. */
+export type BatchParseOptions = {
+	/**  The format. */
+	format: BatchFormat,
+	/**  CSV: the message column (None: guess). */
+	messageColumn: number | null,
+	/**  CSV: the key column (None: a column named key or id, else generated keys). */
+	keyColumn: number | null,
+	/**  Generate keys (`item-1`, ...) even when a key column exists. */
+	generateKeys: boolean,
+	/**  CSV: the separator (None: detect). */
+	delimiter: string | null,
+	/**  CSV: whether the first row names the columns. */
+	hasHeader: boolean,
+};
+
+/**  One row of a batch. */
+export type BatchRow = {
+	/**  Its line (or record) in the source. */
+	line: number,
+	/**  Its key. */
+	key: string,
+	/**  Its message. */
+	message: string,
+	/**  What is wrong with it. */
+	flags: BatchRowFlag[],
+};
+
+/**  Why a row cannot be sent. */
+export type BatchRowFlag = 
+/**  An earlier row has the same key. */
+{ code: "duplicateKey"; 
+/**  That row's line. */
+firstLine: number } | 
+/**  No key. */
+{ code: "emptyKey" } | 
+/**  No message. */
+{ code: "emptyMessage" } | 
+/**  A message over the limit. */
+{ code: "tooLong"; 
+/**  Its length in characters. */
+length: number; 
+/**  The limit. */
+limit: number };
+
+/**  A run changed (event; at most one per frame per run). */
+export type BatchRunChanged = {
+	/**  The run. */
+	runId: string,
+	/**  Where it stands. */
+	status: BatchRunStatus,
+	/**  Its items by state. */
+	counts: BatchCounts,
+	/**  The items that changed. */
+	items: BatchItemView[],
+	/**  When it ended. */
+	finishedAtMs: number | null,
+	/**  Why it failed as a whole. */
+	error: string | null,
+};
+
+/**  Where a run stands. */
+export type BatchRunStatus = 
+/**  Sending or streaming. */
+"running" | 
+/**  Every item has a result. */
+"completed" | 
+/**  Stopped by the user. */
+"cancelled" | 
+/**  Ended without finishing (the app closed, or the run failed as a whole). */
+"failed";
+
+/**  A run in the runs list. */
+export type BatchRunSummary = {
+	/**  Its id. */
+	id: string,
+	/**  The agent's name. */
+	agentName: string,
+	/**  When it started. */
+	startedAtMs: number | null,
+	/**  When it ended. */
+	finishedAtMs: number | null,
+	/**  Where it stands. */
+	status: BatchRunStatus,
+	/**  Its items by state. */
+	counts: BatchCounts,
+	/**  The run whose failed items it retries. */
+	retryOf: string | null,
+};
+
+/**  A run with its items. */
+export type BatchRunView = {
+	/**  Its id. */
+	id: string,
+	/**  Its workspace. */
+	workspaceId: string,
+	/**  Its agent. */
+	agentId: string,
+	/**  The agent's name. */
+	agentName: string,
+	/**  When it started (ms since the epoch). */
+	startedAtMs: number | null,
+	/**  When it ended. */
+	finishedAtMs: number | null,
+	/**  Where it stands. */
+	status: BatchRunStatus,
+	/**  Its items by state. */
+	counts: BatchCounts,
+	/**  Its items. */
+	items: BatchItemView[],
+	/**  The run whose failed items it retries. */
+	retryOf: string | null,
+	/**  Why it failed as a whole. */
+	error: string | null,
+};
+
+/**  Where a batch's rows come from. */
+export type BatchSource = 
+/**  Lines pasted into the screen. */
+{ kind: "text"; 
+/**  The text. */
+text: string } | 
+/**  A file the backend read (chosen in the open dialog or dropped). */
+{ kind: "file"; 
+/**  The id the backend gave it. */
+fileId: string };
+
+/**  An item's tokens. */
+export type BatchUsage = {
+	/**  Tokens read. */
+	inputTokens: number,
+	/**  Tokens written. */
+	outputTokens: number,
+	/**  Both. */
+	totalTokens: number,
+};
 
 /**  A custom certificate authority a profile trusts. */
 export type CaCertificateView = {
@@ -413,6 +721,16 @@ export type CostRule = {
 	description: string | null,
 	/**  Its credits. */
 	credits: number | null,
+};
+
+/**  A file dropped on the window, named by an id the backend gave it. */
+export type DroppedFile = {
+	/**  The id to name it by. */
+	dropId: string,
+	/**  Its name. */
+	name: string,
+	/**  Its size in bytes. */
+	size: number,
 };
 
 /**  What changed. */
@@ -557,6 +875,12 @@ export type FieldProblem = {
 	field: string,
 	/**  What is wrong. */
 	problem: Problem,
+};
+
+/**  Files were dropped on the window (event). */
+export type FilesDropped = {
+	/**  The files (folders and unreadable paths are left out). */
+	files: DroppedFile[],
 };
 
 /**  How the history opened at start, for a notice when it is not the usual. */

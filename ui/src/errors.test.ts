@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ExecutionStatus } from "./bindings";
 import { describeAgentCheck, describeComposerProblem, describeError, describeProblem, describeStatus } from "./errors";
-import type { AgentCheck, AppError, Problem } from "./bindings";
+import type { AgentCheck, Problem } from "./bindings";
+import type { AppError } from "./bindings";
 
 /** One example of every AppError code; the Record type makes a new code a compile error here. */
 const examples: Record<AppError["code"], AppError> = {
@@ -30,6 +31,10 @@ const examples: Record<AppError["code"], AppError> = {
   demoWorkspace: { code: "demoWorkspace" },
   keyMissing: { code: "keyMissing" },
   agentsFile: { code: "agentsFile", reason: "/tmp/a.json: not valid" },
+  batchInput: { code: "batchInput", reason: "the file is larger than 20 MiB" },
+  batchFlagged: { code: "batchFlagged", count: 3 },
+  batchEmpty: { code: "batchEmpty" },
+  unknownBatchRun: { code: "unknownBatchRun", runId: "batch:1" },
 };
 
 describe("describeError", () => {

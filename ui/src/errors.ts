@@ -3,8 +3,9 @@
 // place. Each says what happened and, where the user can act, what to do.
 
 import type { ExecutionStatus, LinkRefusalReason, ValidationRule } from "./bindings";
-import { formatCount } from "./format";
-import type { AgentCheck, AppError, FieldProblem, Problem } from "./bindings";
+import { formatBytes, formatCount } from "./format";
+import type { AgentCheck, FieldProblem, Problem } from "./bindings";
+import type { AppError } from "./bindings";
 
 /** A problem found in the composer before anything is sent. */
 export type ComposerProblem =
@@ -68,12 +69,6 @@ function describeValidation(field: string, rule: ValidationRule, limit: number, 
     case "typeMismatch":
       return `${field}: the file's content doesn't match its name or type, so it wasn't sent.`;
   }
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "")} MiB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1).replace(/\.0$/, "")} KiB`;
-  return `${formatCount(bytes)} bytes`;
 }
 
 function describeLinkRefusal(reason: LinkRefusalReason, scheme: string | null): string {
@@ -152,6 +147,16 @@ export function describeError(error: AppError): string {
       return error.location
         ? `The server redirected to ${error.location}: check the workspace's base URL. Redirects are never followed, so your key stays with the server you chose.`
         : `The server answered with a redirect (HTTP ${error.status}): check the workspace's base URL. Redirects are never followed, so your key stays with the server you chose.`;
+    case "batchInput":
+      return ensurePeriod(`This input can't be used for a batch: ${error.reason}`);
+    case "batchFlagged":
+      return error.count === 1
+        ? "1 row needs attention (see the highlighted row), so the batch wasn't started."
+        : `${formatCount(error.count)} rows need attention (see the highlighted rows), so the batch wasn't started.`;
+    case "batchEmpty":
+      return "The batch has no messages: paste some or import a file first.";
+    case "unknownBatchRun":
+      return "This batch run is no longer known to the app. Pick it again from the runs list.";
   }
 }
 

@@ -13,6 +13,13 @@ export function formatCount(n: number | null): string {
   return Math.round(n).toLocaleString(LOCALE);
 }
 
+/** A size in bytes: "512 bytes", "1.5 KiB", "20 MiB". */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "")} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1).replace(/\.0$/, "")} KiB`;
+  return `${formatCount(bytes)} bytes`;
+}
+
 /** Micro-dollars -> "$0.0042" (4 decimals). */
 export function formatCost(microdollars: number): string {
   const dollars = microdollars / 1e6;
@@ -32,6 +39,15 @@ export function formatUsage(usage: Usage): string {
     `(${formatCount(usage.inputTokens)} in · ${formatCount(usage.outputTokens)} out) · ` +
     `${formatCost(usage.costMicrodollars)} · ${formatLatency(usage.latencyMs)}`
   );
+}
+
+/** A batch item's tokens and cost: "42 tokens (12 in · 30 out) · $0.0110". */
+export function formatTokens(
+  usage: { inputTokens: number; outputTokens: number; totalTokens: number },
+  costMicrodollars: number | null,
+): string {
+  const tokens = `${formatCount(usage.totalTokens)} tokens (${formatCount(usage.inputTokens)} in · ${formatCount(usage.outputTokens)} out)`;
+  return costMicrodollars === null ? tokens : `${tokens} · ${formatCost(costMicrodollars)}`;
 }
 
 /** A duration: "45 ms" under a tenth of a second, "0.3 s", "12.4 s", "2 min 5 s". */

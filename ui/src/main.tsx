@@ -12,11 +12,12 @@ const api = {
     commands.sendMessage({ conversationId, message, variables }),
 };
 const chat = createChatStore(api, events, { schedule: everyFrame() });
+const appEvents = events;
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
 createRoot(root).render(
   <StrictMode>
-    <App api={api} chat={chat} events={events} />
+    <App api={api} chat={chat} events={appEvents} />
   </StrictMode>,
 );

@@ -53,6 +53,15 @@ pub enum CoreError {
     /// The workspace has no key (the keychain had none for it): enter it again.
     #[error("this workspace has no key")]
     KeyMissing,
+    /// A batch cannot start while rows are flagged (this many).
+    #[error("{0} row(s) of the batch need fixing first")]
+    BatchFlagged(usize),
+    /// A batch needs at least one row.
+    #[error("the batch has no rows")]
+    BatchEmpty,
+    /// No batch run has this id.
+    #[error("no batch run has the id {0}")]
+    UnknownBatchRun(String),
     /// A call to the server that starts no execution (a cost preview) failed; why, in
     /// the terms of an execution's failure (server strings redacted).
     #[error("the server call failed: {0:?}")]

@@ -12,6 +12,8 @@ mod account;
 mod account_watch;
 mod agent_check;
 mod agents_file;
+pub mod batch;
+mod batch_runs;
 mod conversations;
 mod costs;
 pub mod dialogs;
@@ -40,6 +42,7 @@ pub use agent_check::{AgentCheck, CHECK_TIME_LIMIT, check_agent, check_agent_wit
 pub use agents_file::{
     AgentVariable, AgentsFileError, VariableKind, parse_agents, read_agents_file, write_agents,
 };
+pub use batch_runs::{BatchCost, BatchRunChange, BatchRuns, BatchSink, MAX_ITEMS_PER_CALL};
 pub use conversations::{
     ConversationMessages, ConversationNotice, ConversationSink, ConversationSummary, Conversations,
 };

@@ -1,5 +1,6 @@
 //! How an emulator instance is set up: port, credentials, host policy, pacing, clock,
-//! and (outside strict mode only) scenario agents and per-agent faults.
+//! batch item pacing, and (outside strict mode only) scenario agents, per-agent faults
+//! and batch item failures.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -39,7 +40,7 @@ pub struct EmulatorConfig {
     /// `127.0.0.1:{port}` is refused with 403 `invalid_host` (a browser page cannot drive
     /// the server through DNS rebinding), the benchmark agent is not offered, the
     /// `X-Emulator-Fault` header is ignored, and [`Emulator::start`](crate::Emulator::start)
-    /// refuses a config with scenario agents or agent faults.
+    /// refuses a config with scenario agents, agent faults or a batch failure rate.
     pub strict_host: bool,
     /// Pause between text deltas of the scripted agents (zero: no pause). The benchmark
     /// agent never pauses.
@@ -60,8 +61,19 @@ pub struct EmulatorConfig {
     /// Faults applied to every request to an agent, by agent id, in the
     /// `X-Emulator-Fault` syntax (refused in strict mode).
     pub agent_faults: BTreeMap<String, String>,
-    /// Seed of the pacing jitter and generated ids; `None`: random ids, no jitter.
+    /// Seed of the pacing jitter and of batch item failures; `None`: a random jitter
+    /// seed, and [`DEFAULT_BATCH_SEED`](crate::DEFAULT_BATCH_SEED) for batch failures.
     pub seed: Option<u64>,
+    /// Share of batch items that fail with `item_failed`, 0.0 to 1.0 (default 0):
+    /// the items whose key gives [`batch_item_fails`](crate::batch_item_fails)`(seed,
+    /// key, rate)`. A `batch-fail` fault overrides it per request or agent. Refused in
+    /// strict mode unless 0; out of range or NaN is refused by
+    /// [`Emulator::start`](crate::Emulator::start).
+    pub batch_failure_rate: f64,
+    /// Pause before each batch item runs (default zero), so consecutive
+    /// `batch_progress` events are at least this far apart. Text pacing
+    /// (`token_delay`, `token_rate`) still applies inside each item.
+    pub batch_item_delay: Duration,
 }
 
 impl EmulatorConfig {
@@ -79,7 +91,8 @@ impl EmulatorConfig {
 
 impl Default for EmulatorConfig {
     /// Port 0, key `"eak_demo_local"`, `"workspace:demo"`, host not checked, no pacing,
-    /// 15 s heartbeats, 20 s media generation, the system clock, no scenario, no faults.
+    /// 15 s heartbeats, 20 s media generation, the system clock, no scenario, no faults,
+    /// no batch failures, no pause between batch items.
     fn default() -> Self {
         Self {
             port: 0,
@@ -94,6 +107,8 @@ impl Default for EmulatorConfig {
             scenario_agents: Vec::new(),
             agent_faults: BTreeMap::new(),
             seed: None,
+            batch_failure_rate: 0.0,
+            batch_item_delay: Duration::ZERO,
         }
     }
 }
@@ -113,6 +128,8 @@ impl fmt::Debug for EmulatorConfig {
             .field("scenario_agents", &self.scenario_agents.len())
             .field("agent_faults", &self.agent_faults)
             .field("seed", &self.seed)
+            .field("batch_failure_rate", &self.batch_failure_rate)
+            .field("batch_item_delay", &self.batch_item_delay)
             .finish()
     }
 }
@@ -130,6 +147,8 @@ mod tests {
         assert!(!c.strict_host);
         assert_eq!(c.token_delay, Duration::ZERO);
         assert_eq!(c.heartbeat_interval, Duration::from_secs(15));
+        assert_eq!(c.batch_failure_rate, 0.0);
+        assert_eq!(c.batch_item_delay, Duration::ZERO);
     }
 
     #[test]

@@ -15,7 +15,11 @@
 //!   charged), then the connection is dropped without a response: the client cannot
 //!   know, and its retry with the same key gets `409`;
 //! - `malformed`: one event with broken JSON right after `start`;
-//! - `unknown-event`: one event of an unknown type right after `start`.
+//! - `unknown-event`: one event of an unknown type right after `start`;
+//! - `batch-fail=R[;seed=K]`: on `/execute/batch` only, each item fails with
+//!   `item_failed` when [`batch_item_fails`](crate::batch_item_fails)`(K, key, R)`
+//!   (R from 0 to 1; K defaults to the config's seed, else
+//!   [`DEFAULT_BATCH_SEED`](crate::DEFAULT_BATCH_SEED)); ignored by other routes.
 //!
 //! DUR is a whole number followed by `ms` or `s`.
 
@@ -37,8 +41,17 @@ pub struct StatusFault {
     pub times: Option<u32>,
 }
 
+/// Seeded failures of batch items (`batch-fail=R[;seed=K]`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BatchFailFault {
+    /// Failure rate, 0.0 to 1.0.
+    pub rate: f64,
+    /// Seed (None: the config's seed, else the default batch seed).
+    pub seed: Option<u64>,
+}
+
 /// Faults applied to one request.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FaultSpec {
     /// Answer an error status.
     pub status: Option<StatusFault>,
@@ -56,6 +69,8 @@ pub struct FaultSpec {
     pub malformed: bool,
     /// Send one event of an unknown type after `start`.
     pub unknown_event: bool,
+    /// Fail batch items by a seeded rate (batch route only).
+    pub batch_fail: Option<BatchFailFault>,
 }
 
 /// Parses `2s`, `150ms`.
@@ -140,6 +155,18 @@ impl FaultSpec {
                 "drop-before-head" => spec.drop_before_head = true,
                 "malformed" => spec.malformed = true,
                 "unknown-event" => spec.unknown_event = true,
+                "batch-fail" => {
+                    let rate = crate::batch_fail::parse_batch_failure_rate(need("R")?)
+                        .map_err(|e| format!("{name}: {e}"))?;
+                    let mut seed = None;
+                    for (k, v) in params.drain(..) {
+                        match k {
+                            "seed" => seed = Some(number(k, v)?),
+                            _ => return Err(unknown_param(k)),
+                        }
+                    }
+                    spec.batch_fail = Some(BatchFailFault { rate, seed });
+                }
                 _ => return Err(format!("unknown fault \"{name}\"")),
             }
             if let Some((k, _)) = params.first() {
@@ -168,6 +195,7 @@ impl FaultSpec {
         self.drop_before_head |= other.drop_before_head;
         self.malformed |= other.malformed;
         self.unknown_event |= other.unknown_event;
+        self.batch_fail = other.batch_fail.or(self.batch_fail);
         self
     }
 }
@@ -209,6 +237,37 @@ mod tests {
         assert_eq!(s.hold_head, Some(Duration::from_millis(750)));
         assert!(s.drop_before_head);
         assert_eq!(FaultSpec::parse("").expect("empty"), FaultSpec::default());
+        let s = FaultSpec::parse("batch-fail=0.1;seed=7").expect("valid");
+        assert_eq!(
+            s.batch_fail,
+            Some(BatchFailFault {
+                rate: 0.1,
+                seed: Some(7)
+            })
+        );
+        assert!(!s.touches_stream());
+        let s = FaultSpec::parse("batch-fail=1").expect("valid");
+        assert_eq!(
+            s.batch_fail,
+            Some(BatchFailFault {
+                rate: 1.0,
+                seed: None
+            })
+        );
+    }
+
+    #[test]
+    fn the_later_batch_fail_wins() {
+        let agent = FaultSpec::parse("batch-fail=0.5;seed=3, close-after=9").expect("valid");
+        let header = FaultSpec::parse("batch-fail=0").expect("valid");
+        let merged = agent.clone().merged(&header);
+        assert_eq!(
+            merged.batch_fail.map(|f| (f.rate, f.seed)),
+            Some((0.0, None))
+        );
+        assert_eq!(merged.close_after, Some(9));
+        let merged = agent.merged(&FaultSpec::default());
+        assert_eq!(merged.batch_fail.map(|f| f.rate), Some(0.5));
     }
 
     #[test]
@@ -222,6 +281,11 @@ mod tests {
             ("status=503;tries=2", "unknown parameter"),
             ("malformed;x=1", "unknown parameter"),
             ("drip=1ms;bytes", "needs a value"),
+            ("batch-fail", "needs =R"),
+            ("batch-fail=1.5", "rate from 0 to 1"),
+            ("batch-fail=-1", "rate from 0 to 1"),
+            ("batch-fail=0.1;seed=x", "whole number"),
+            ("batch-fail=0.1;sed=1", "unknown parameter"),
         ] {
             let e = FaultSpec::parse(text).expect_err(text);
             assert!(e.contains(needle), "{text}: {e}");

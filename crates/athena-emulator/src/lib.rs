@@ -6,7 +6,8 @@
 //! batch, preview-credits, tool-result, attachments upload, conversations, feedback)
 //! with every documented limit, idempotency keys, credits, client-tool suspension, and
 //! scripted agents covering every event type; outside strict mode it also offers
-//! fault injection and scenario agents. See the crate README for the behaviour table.
+//! fault injection, scenario agents and seeded batch item failures
+//! ([`batch_item_fails`]). See the crate README for the behaviour table.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -20,6 +21,7 @@
 mod agents;
 mod attachments;
 mod auth;
+mod batch_fail;
 mod billing;
 mod clock;
 mod config;
@@ -42,8 +44,9 @@ pub use agents::{
     AgentInfo, BENCH_ID, CLIENT_TOOLS_ID, DEMO_CHAT_ID, DEMO_ECHO_ID, MARKDOWN_ID, MEDIA_ID,
     MEMORY_ID, STRUCTURED_ID, VariableInfo, VariableKind, WIZARD_ID, WORKFLOW_ID, agents_file,
 };
+pub use batch_fail::{DEFAULT_BATCH_SEED, batch_item_fails, parse_batch_failure_rate};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{DEFAULT_API_KEY, DEFAULT_WORKSPACE_ID, EmulatorConfig};
-pub use faults::FaultSpec;
+pub use faults::{BatchFailFault, FaultSpec};
 pub use scenario::{ScenarioAgent, ScenarioEnd, ScenarioError, ScenarioFile, ScenarioStep};
 pub use server::{Emulator, EmulatorHandle};

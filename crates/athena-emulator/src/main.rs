@@ -1,6 +1,7 @@
 //! `athena-emulator --port N [--api-key KEY] [--workspace-id ID] [--agents-out FILE]
-//! [--scenario FILE] [--seed K] [--token-delay-ms MS] [--heartbeat-ms MS]`: runs the
-//! emulator until Ctrl-C (or SIGTERM).
+//! [--scenario FILE] [--seed K] [--token-delay-ms MS] [--heartbeat-ms MS]
+//! [--batch-failure-rate R] [--batch-item-delay-ms MS]`: runs the emulator until Ctrl-C
+//! (or SIGTERM).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,6 +13,7 @@ use athena_emulator::{Emulator, EmulatorConfig, ScenarioFile, agents_file};
 const USAGE: &str = "\
 Usage: athena-emulator --port N [--api-key KEY] [--workspace-id ID] [--agents-out FILE]
                        [--scenario FILE] [--seed K] [--token-delay-ms MS] [--heartbeat-ms MS]
+                       [--batch-failure-rate R] [--batch-item-delay-ms MS]
 
 Serves the Athena API emulator on http://127.0.0.1:N until Ctrl-C. Fault injection
 (header X-Emulator-Fault) is on; see the crate README for the syntax.
@@ -22,17 +24,26 @@ Options:
   --workspace-id ID     the only X-Workspace-Id accepted (default workspace:demo)
   --agents-out FILE     write the agents on offer as an agents file (the app's --agents)
   --scenario FILE       JSON file defining more agents (see the README)
-  --seed K              seed of the pacing jitter (default: random)
+  --seed K              seed of the pacing jitter (default: random) and of batch item
+                        failures (default: 0)
   --token-delay-ms MS   pause between text deltas of the scripted agents (default 25)
   --tokens-per-second N a steady pace of N text deltas a second instead (no jitter)
   --heartbeat-ms MS     heartbeat interval while media generates (default 15000)
+  --batch-failure-rate R
+                        share of batch items (0 to 1, default 0) that fail with
+                        item_failed: those for which
+                        athena_emulator::batch_item_fails(seed, key, R); the fault
+                        batch-fail=R[;seed=K] overrides it per request or agent
+  --batch-item-delay-ms MS
+                        pause before each batch item runs (default 0); text pacing
+                        still applies inside each item
   -h, --help            print this help";
 
 /// Default pause between demo text deltas, in milliseconds.
 const DEFAULT_TOKEN_DELAY_MS: u64 = 25;
 
 /// What the command line asks for.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq)]
 enum Command {
     /// Print the usage and exit.
     Help,
@@ -41,7 +52,7 @@ enum Command {
 }
 
 /// Options of a run.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq)]
 struct Options {
     port: u16,
     token_delay: Duration,
@@ -52,6 +63,8 @@ struct Options {
     workspace_id: Option<String>,
     agents_out: Option<PathBuf>,
     token_rate: Option<u32>,
+    batch_failure_rate: f64,
+    batch_item_delay: Duration,
 }
 
 /// Parses the arguments after the program name; the error is a one-line reason.
@@ -65,6 +78,8 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
     let mut workspace_id = None;
     let mut agents_out = None;
     let mut token_rate = None;
+    let mut batch_failure_rate = 0.0;
+    let mut batch_item_delay = Duration::ZERO;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -91,6 +106,17 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
                 delay_ms = v.parse::<u64>().map_err(|_| {
                     format!("--token-delay-ms: \"{v}\" is not a whole number of milliseconds")
                 })?;
+            }
+            "--batch-failure-rate" => {
+                let v = value("a rate from 0 to 1")?;
+                batch_failure_rate = athena_emulator::parse_batch_failure_rate(&v)
+                    .map_err(|e| format!("--batch-failure-rate: {e}"))?;
+            }
+            "--batch-item-delay-ms" => {
+                let v = value("milliseconds")?;
+                batch_item_delay = Duration::from_millis(v.parse::<u64>().map_err(|_| {
+                    format!("--batch-item-delay-ms: \"{v}\" is not a whole number of milliseconds")
+                })?);
             }
             "--scenario" => scenario = Some(PathBuf::from(value("a file")?)),
             "--tokens-per-second" => {
@@ -144,6 +170,8 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
         workspace_id,
         agents_out,
         token_rate,
+        batch_failure_rate,
+        batch_item_delay,
     }))
 }
 
@@ -178,6 +206,8 @@ async fn main() -> ExitCode {
         token_rate: options.token_rate,
         scenario_agents,
         seed: options.seed,
+        batch_failure_rate: options.batch_failure_rate,
+        batch_item_delay: options.batch_item_delay,
         heartbeat_interval: options.heartbeat.unwrap_or(defaults.heartbeat_interval),
         api_key: options.api_key.clone().unwrap_or(defaults.api_key.clone()),
         workspace_id: options
@@ -253,6 +283,8 @@ mod tests {
             workspace_id: None,
             agents_out: None,
             token_rate: None,
+            batch_failure_rate: 0.0,
+            batch_item_delay: Duration::ZERO,
         };
         assert_eq!(parse(&["--port", "8787"]), Ok(Command::Run(run(8787, 25))));
         assert_eq!(
@@ -294,6 +326,21 @@ mod tests {
             }))
         );
         assert_eq!(
+            parse(&[
+                "--port=4",
+                "--batch-failure-rate",
+                "0.1",
+                "--seed=9",
+                "--batch-item-delay-ms=40"
+            ]),
+            Ok(Command::Run(Options {
+                batch_failure_rate: 0.1,
+                seed: Some(9),
+                batch_item_delay: Duration::from_millis(40),
+                ..run(4, 25)
+            }))
+        );
+        assert_eq!(
             parse(&["--port=3", "--tokens-per-second", "1000"]),
             Ok(Command::Run(Options {
                 token_rate: Some(1000),
@@ -320,6 +367,22 @@ mod tests {
             ),
             (&["--port", "1", "--api-key", ""][..], "--api-key"),
             (&["--port", "1", "--tokens-per-second", "0"][..], "positive"),
+            (
+                &["--port", "1", "--batch-failure-rate", "1.5"][..],
+                "--batch-failure-rate: \"1.5\" is not a rate from 0 to 1",
+            ),
+            (
+                &["--port", "1", "--batch-failure-rate=x"][..],
+                "--batch-failure-rate",
+            ),
+            (
+                &["--port", "1", "--batch-failure-rate"][..],
+                "needs a value",
+            ),
+            (
+                &["--port", "1", "--batch-item-delay-ms", "-5"][..],
+                "--batch-item-delay-ms",
+            ),
             (
                 &["--port", "1", "--heartbeat-ms", "0"][..],
                 "--heartbeat-ms",

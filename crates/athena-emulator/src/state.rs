@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::agents::{Agent, Catalog};
 use crate::attachments::Uploads;
+use crate::batch_fail::DEFAULT_BATCH_SEED;
 use crate::billing::Ledger;
 use crate::clock::{Clock, rfc3339};
 use crate::config::EmulatorConfig;
@@ -78,6 +79,12 @@ pub struct AppState {
     pub uploads: Mutex<Uploads>,
     /// State of the pacing jitter generator.
     rng: Mutex<u64>,
+    /// Seed of batch item failures (the config's, else the default batch seed).
+    pub batch_seed: u64,
+    /// Share of batch items that fail when no `batch-fail` fault says otherwise.
+    pub batch_failure_rate: f64,
+    /// Pause before each batch item.
+    pub batch_item_delay: Duration,
 }
 
 impl AppState {
@@ -99,7 +106,17 @@ impl AppState {
         let workspace_header = HeaderValue::from_str(&config.workspace_id)
             .map_err(|_| header_error("workspace_id"))?;
         let strict = config.strict_host;
-        if strict && (!config.scenario_agents.is_empty() || !config.agent_faults.is_empty()) {
+        if !(0.0..=1.0).contains(&config.batch_failure_rate) {
+            return Err(invalid(format!(
+                "batch_failure_rate: {} is not a rate from 0 to 1",
+                config.batch_failure_rate
+            )));
+        }
+        if strict
+            && (!config.scenario_agents.is_empty()
+                || !config.agent_faults.is_empty()
+                || config.batch_failure_rate > 0.0)
+        {
             return Err(invalid(
                 "strict (in-app) mode offers neither scenario agents nor fault injection".into(),
             ));
@@ -152,6 +169,9 @@ impl AppState {
             conversations: Mutex::new(Conversations::default()),
             uploads: Mutex::new(Uploads::default()),
             rng: Mutex::new(seed | 1),
+            batch_seed: config.seed.unwrap_or(DEFAULT_BATCH_SEED),
+            batch_failure_rate: config.batch_failure_rate,
+            batch_item_delay: config.batch_item_delay,
         })
     }
 
@@ -227,6 +247,32 @@ mod tests {
             .agent_faults
             .insert("agent:demo-echo".into(), "close-after=1".into());
         assert!(AppState::new(&config, 1, signal).is_err());
+        let (_t, signal) = shutdown::channel();
+        let config = EmulatorConfig {
+            batch_failure_rate: 0.1,
+            ..EmulatorConfig::demo("eak_x")
+        };
+        assert!(AppState::new(&config, 1, signal).is_err());
+    }
+
+    #[test]
+    fn batch_failure_rate_must_be_a_rate() {
+        for rate in [-0.1, 1.5, f64::NAN] {
+            let (_t, signal) = shutdown::channel();
+            let config = EmulatorConfig {
+                batch_failure_rate: rate,
+                ..EmulatorConfig::default()
+            };
+            let e = AppState::new(&config, 1, signal).expect_err("out of range");
+            assert!(e.to_string().contains("batch_failure_rate"), "{e}");
+        }
+        let (_t, signal) = shutdown::channel();
+        let config = EmulatorConfig {
+            batch_failure_rate: 1.0,
+            ..EmulatorConfig::default()
+        };
+        let s = AppState::new(&config, 1, signal).expect("valid");
+        assert_eq!(s.batch_seed, crate::DEFAULT_BATCH_SEED);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Thin commands: parse, call core, map the error.
 
+pub(crate) mod batch;
 pub(crate) mod conversations;
 pub(crate) mod profiles;
 

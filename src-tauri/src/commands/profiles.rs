@@ -24,7 +24,7 @@ pub(crate) struct AppDialogs(pub(crate) Arc<dyn Dialogs>);
 impl AppDialogs {
     /// One file chosen in an open dialog; `None` when cancelled. The dialog blocks
     /// until answered, so it runs off the async workers.
-    async fn pick_one(&self, dialog: FileDialog) -> Result<Option<PathBuf>, AppError> {
+    pub(crate) async fn pick_one(&self, dialog: FileDialog) -> Result<Option<PathBuf>, AppError> {
         let dialogs = self.0.clone();
         tauri::async_runtime::spawn_blocking(move || dialogs.pick_files(&dialog).into_iter().next())
             .await
@@ -32,7 +32,7 @@ impl AppDialogs {
     }
 
     /// Where to save, chosen in a save dialog; `None` when cancelled.
-    async fn save_to(&self, dialog: FileDialog) -> Result<Option<PathBuf>, AppError> {
+    pub(crate) async fn save_to(&self, dialog: FileDialog) -> Result<Option<PathBuf>, AppError> {
         let dialogs = self.0.clone();
         tauri::async_runtime::spawn_blocking(move || dialogs.save_file(&dialog))
             .await

@@ -98,7 +98,6 @@ pub enum AppError {
     },
     /// The system browser could not be opened.
     BrowserUnavailable,
-    /// Something in the app went wrong; the log has the details.
     /// A form's fields break their rules; each problem names its field.
     InvalidInput {
         /// Every problem.
@@ -123,6 +122,25 @@ pub enum AppError {
         /// Why, naming the file.
         reason: String,
     },
+    /// A batch's source could not be read (too large, not text, ...).
+    BatchInput {
+        /// Why (technical; names the file where there is one).
+        reason: String,
+    },
+    /// A batch cannot start while rows are flagged.
+    BatchFlagged {
+        /// How many.
+        count: u32,
+    },
+    /// A batch needs at least one row.
+    BatchEmpty,
+    /// No batch run has this id.
+    #[serde(rename_all = "camelCase")]
+    UnknownBatchRun {
+        /// The id asked for.
+        run_id: String,
+    },
+    /// Something in the app went wrong; the log has the details.
     Internal,
 }
 
@@ -218,6 +236,11 @@ impl From<athena_core::CoreError> for AppError {
             athena_core::CoreError::NotEditable => Self::DemoWorkspace,
             athena_core::CoreError::KeyMissing => Self::KeyMissing,
             athena_core::CoreError::AgentsFile(reason) => Self::AgentsFile { reason },
+            athena_core::CoreError::BatchFlagged(count) => Self::BatchFlagged {
+                count: u32::try_from(count).unwrap_or(u32::MAX),
+            },
+            athena_core::CoreError::BatchEmpty => Self::BatchEmpty,
+            athena_core::CoreError::UnknownBatchRun(run_id) => Self::UnknownBatchRun { run_id },
         }
     }
 }

@@ -1,6 +1,7 @@
 //! What crosses IPC, defined for the UI (camelCase, no 64-bit integers), converted
 //! from core's types. Never the wire types of athena-api.
 
+pub(crate) mod batch;
 mod conversation;
 mod error;
 mod execution;
@@ -9,6 +10,12 @@ mod profiles;
 mod settings;
 mod workspace;
 
+pub use batch::{
+    BatchCost, BatchCounts, BatchExportFormat, BatchFile, BatchFormat, BatchInput, BatchItemStatus,
+    BatchItemView, BatchLineProblem, BatchParseOptions, BatchRow, BatchRowFlag, BatchRunChanged,
+    BatchRunStatus, BatchRunSummary, BatchRunView, BatchSource, BatchUsage, DroppedFile,
+    FilesDropped,
+};
 pub use conversation::{
     ConversationChanged, ConversationCursor, ConversationNotice, ConversationSummary,
     ConversationView, HistoryStatus,

@@ -6,6 +6,7 @@ import type { Result } from "../result";
 import { accepted, addText, append, conversation, snapshot, update } from "../testFixtures";
 import { createChatStore, type SyncCommands } from "../store/sync";
 import { App, type AppApi, type AppEvents } from "./App";
+import { batchFakes } from "./batch/testFakes";
 
 const overview: WorkspaceOverview = {
   workspaceId: "demo",
@@ -134,6 +135,7 @@ function setup(seed: Seed = {}) {
     removeAgent: vi.fn(),
     importAgents: vi.fn(),
     exportAgents: vi.fn(),
+    ...batchFakes(),
   };
   const events: AppEvents = {
     workspaceStatusChanged: {
@@ -142,6 +144,8 @@ function setup(seed: Seed = {}) {
         return () => undefined;
       },
     },
+    batchRunChanged: { listen: async () => () => undefined },
+    filesDropped: { listen: async () => () => undefined },
   };
   return {
     api,
@@ -594,5 +598,33 @@ describe("workspaces, status and notices", () => {
     fireEvent.click(screen.getByTestId("delete-profile"));
     await act(async () => fireEvent.click(screen.getByTestId("confirm-delete")));
     expect(s.api.workspaceOverview).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe("the Batch screen", () => {
+  it("opens from the header in place of the chats, with the workspace's agents and runs, and goes back", async () => {
+    const s = setup(two);
+    await renderApp(s);
+    const open = screen.getByTestId("open-batch");
+    expect(open.tagName).toBe("BUTTON");
+    expect(open.getAttribute("aria-pressed")).toBe("false");
+    expect(screen.queryByTestId("batch-screen")).toBeNull();
+
+    await act(async () => fireEvent.click(open));
+    await act(async () => undefined);
+    expect(open.getAttribute("aria-pressed")).toBe("true");
+    expect(screen.getByTestId("batch-screen").hidden).toBe(false);
+    expect(screen.getByTestId("conversation-list").closest("[hidden]")).not.toBeNull();
+    expect(s.api.batchRuns).toHaveBeenCalledWith("demo");
+    expect(document.activeElement).toBe(screen.getByTestId("batch-heading"));
+    const agentNames = Array.from((screen.getByTestId("batch-agent") as HTMLSelectElement).options).map((o) => o.textContent);
+    expect(agentNames).toEqual(["Writer", "Coder"]);
+
+    await act(async () => fireEvent.click(screen.getByTestId("batch-back")));
+    expect(screen.getByTestId("batch-screen").hidden).toBe(true);
+    expect(screen.getByTestId("conversation-list").closest("[hidden]")).toBeNull();
+    expect(document.activeElement).toBe(open);
+    // The chat is as it was.
+    expect(item("c1").getAttribute("aria-current")).toBe("true");
   });
 });

@@ -21,6 +21,8 @@ import { ConversationPane, type OpenPhase } from "./ConversationPane";
 import type { ExchangeActions } from "./Exchange";
 import { HistoryBanner } from "./HistoryBanner";
 import { AppVersionNotice, SettingsNoticeBanner } from "./Notices";
+import type { BatchApi } from "./batch/api";
+import { BatchScreen } from "./batch/BatchScreen";
 import { OpenLinkContext, type OpenLink } from "./openLink";
 import { SettingsDialog, type SettingsApi } from "./settings/SettingsDialog";
 import { StatusBar } from "./StatusBar";
@@ -28,8 +30,8 @@ import { useSettingsView, useWorkspaceStatusEvents, type AppEvents } from "./use
 import { useDraftSaver } from "./useDraftSaver";
 import { WorkspaceBadge } from "./WorkspaceBadge";
 
-/** The commands App uses directly (a subset of `commands` in bindings.ts). */
-export interface AppApi extends SettingsApi {
+/** The commands App and its screens use (a subset of `commands` in bindings.ts). */
+export interface AppApi extends SettingsApi, BatchApi {
   workspaceOverview(): Promise<WorkspaceOverview>;
   selectWorkspace(workspaceId: string): Promise<Result<WorkspaceOverview, AppError>>;
   historyStatus(): Promise<HistoryStatus>;
@@ -48,6 +50,8 @@ type Props = {
   events?: AppEvents;
   /** The clock of the sidebar's relative times (Unix ms). */
   now?: () => number;
+  /** How long the Batch screen waits after typing before it reads the pasted text again. */
+  batchParseDelayMs?: number;
 };
 
 /** The key of a new chat's wizard values until its conversation exists. */
@@ -75,7 +79,7 @@ const internal: AppError = { code: "internal" };
  * created (with the picked agent) on the first keystroke or on send, so its draft has a
  * home, and "New chat" never piles up empty conversations.
  */
-export function App({ api, chat, events, now = Date.now }: Props) {
+export function App({ api, chat, events, now = Date.now, batchParseDelayMs }: Props) {
   const [overview, setOverview] = useState<Overview>({ phase: "loading" });
   const [startup, setStartup] = useState<"loading" | "loaded" | "failed">("loading");
   const [history, setHistory] = useState<HistoryStatus | null>(null);
@@ -92,6 +96,10 @@ export function App({ api, chat, events, now = Date.now }: Props) {
   const [settingsNoticeShown, setSettingsNoticeShown] = useState(true);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [versionNotice, setVersionNotice] = useState<VersionNotice | null>(null);
+  /** The main area: the chats, or the Batch screen (kept once opened, so a run stays shown). */
+  const [screen, setScreen] = useState<"chats" | "batch">("chats");
+  const [batchOpened, setBatchOpened] = useState(false);
+  const batchButton = useRef<HTMLButtonElement>(null);
   const [wizardValues, setWizardValues] = useState<ReadonlyMap<string, WizardEntry>>(new Map());
   /** Changes when the user moves to another chat (not when a new chat gets its conversation). */
   const [composerSession, setComposerSession] = useState(0);
@@ -456,6 +464,22 @@ export function App({ api, chat, events, now = Date.now }: Props) {
     [chat],
   );
 
+  const openBatch = useCallback(() => {
+    drafts.flush();
+    setBatchOpened(true);
+    setScreen("batch");
+  }, [drafts]);
+
+  const [focusBatchButton, setFocusBatchButton] = useState(0);
+  const backToChats = useCallback(() => {
+    setScreen("chats");
+    setFocusBatchButton((n) => n + 1);
+  }, []);
+  // Back from the Batch screen, the focus goes to the button that opened it.
+  useEffect(() => {
+    if (focusBatchButton > 0) batchButton.current?.focus();
+  }, [focusBatchButton]);
+
   const activeOverview = overview.phase === "loaded" ? overview.overview : null;
   const wizardAgentId = conversation?.agentId ?? pickedAgent;
   const wizardEntry = wizardValues.get(selectedId ?? NEW_CHAT);
@@ -481,6 +505,19 @@ export function App({ api, chat, events, now = Date.now }: Props) {
           />
         )}
         <div className="header-spacer" />
+        {overview.phase === "loaded" && (
+          <button
+            ref={batchButton}
+            type="button"
+            className="button quiet bordered"
+            data-testid="open-batch"
+            aria-pressed={screen === "batch"}
+            title={messages.batch.openLabel}
+            onClick={openBatch}
+          >
+            {messages.batch.open}
+          </button>
+        )}
         {overview.phase !== "loading" && (
           <button
             type="button"
@@ -520,53 +557,71 @@ export function App({ api, chat, events, now = Date.now }: Props) {
         </p>
       )}
       <div className="app-body">
-        <ConversationList
-          conversations={state.conversations}
-          selectedId={selectedId}
-          streaming={streaming}
-          nowMs={nowMs}
-          onSelect={select}
-          onNewChat={newChat}
-          onLoad={loadList}
-        />
-        {settled ? (
+        {batchOpened && settled && activeOverview && (
           <OpenLinkContext.Provider value={api.openLink}>
-            <ChatContextMenu>
-              <ConversationPane
-                conversation={conversation}
-                open={open}
-                entries={entries}
-                agents={agents}
-                actions={actions}
-                loaded={selectedId ? state.loaded.get(selectedId) : undefined}
-                onLoadEarlier={() => selectedId && void chat.loadEarlier(selectedId)}
-                onRetryOpen={() => selectedId && void openConversation(selectedId)}
-                notice={selectedId ? state.conversations.notices.get(selectedId) : undefined}
-                localOnlyStatus={selectedId ? (state.conversations.localOnlyStatus.get(selectedId) ?? null) : null}
-                pickedAgentId={pickedAgent}
-                onPickAgent={pickAgent}
-                text={text}
-                onTextChange={onTextChange}
-                onSend={send}
-                onPreviewCost={previewCost}
-                alwaysPreviewCost={settings?.alwaysPreviewCost ?? false}
-                variableValues={variableValues}
-                onVariablesChange={(values) => changeVariables(wizardAgentId, values)}
-                onComposerBlur={drafts.flush}
-                composerFocusKey={focusKey}
-                composerResetKey={composerSession}
-                onContinueNew={() => void continueNew()}
-                continuing={continuing}
-              />
-            </ChatContextMenu>
+            <BatchScreen
+              key={activeOverview.workspaceId}
+              api={api}
+              events={events}
+              workspaceId={activeOverview.workspaceId}
+              agents={agents}
+              initialAgentId={pickedAgent}
+              active={screen === "batch"}
+              onBack={backToChats}
+              now={now}
+              parseDelayMs={batchParseDelayMs}
+            />
           </OpenLinkContext.Provider>
-        ) : (
-          <section className="conversation-pane">
-            <div className="chat-loading" data-testid="loading">
-              Loading…
-            </div>
-          </section>
         )}
+        <div className="chat-screen" hidden={screen === "batch"}>
+          <ConversationList
+            conversations={state.conversations}
+            selectedId={selectedId}
+            streaming={streaming}
+            nowMs={nowMs}
+            onSelect={select}
+            onNewChat={newChat}
+            onLoad={loadList}
+          />
+          {settled ? (
+            <OpenLinkContext.Provider value={api.openLink}>
+              <ChatContextMenu>
+                <ConversationPane
+                  conversation={conversation}
+                  open={open}
+                  entries={entries}
+                  agents={agents}
+                  actions={actions}
+                  loaded={selectedId ? state.loaded.get(selectedId) : undefined}
+                  onLoadEarlier={() => selectedId && void chat.loadEarlier(selectedId)}
+                  onRetryOpen={() => selectedId && void openConversation(selectedId)}
+                  notice={selectedId ? state.conversations.notices.get(selectedId) : undefined}
+                  localOnlyStatus={selectedId ? (state.conversations.localOnlyStatus.get(selectedId) ?? null) : null}
+                  pickedAgentId={pickedAgent}
+                  onPickAgent={pickAgent}
+                  text={text}
+                  onTextChange={onTextChange}
+                  onSend={send}
+                  onPreviewCost={previewCost}
+                  alwaysPreviewCost={settings?.alwaysPreviewCost ?? false}
+                  variableValues={variableValues}
+                  onVariablesChange={(values) => changeVariables(wizardAgentId, values)}
+                  onComposerBlur={drafts.flush}
+                  composerFocusKey={focusKey}
+                  composerResetKey={composerSession}
+                  onContinueNew={() => void continueNew()}
+                  continuing={continuing}
+                />
+              </ChatContextMenu>
+            </OpenLinkContext.Provider>
+          ) : (
+            <section className="conversation-pane">
+              <div className="chat-loading" data-testid="loading">
+                Loading…
+              </div>
+            </section>
+          )}
+        </div>
       </div>
       {activeOverview && (
         <StatusBar

@@ -1,10 +1,11 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { SettingsView, WorkspaceStatusChanged } from "../bindings";
+import type { BatchEvents } from "./batch/api";
 
 type Listen<T> = { listen(cb: (event: { payload: T }) => void): Promise<() => void> };
 
-/** The events App listens to itself (a subset of `events` in bindings.ts). */
-export interface AppEvents {
+/** The events App and its screens listen to (a subset of `events` in bindings.ts). */
+export interface AppEvents extends BatchEvents {
   workspaceStatusChanged: Listen<WorkspaceStatusChanged>;
 }
 

@@ -16,9 +16,13 @@
 //!   app the next instant;
 //! - at open, an execution the last run left running is marked failed with
 //!   [`ExecutionError::Interrupted`](crate::ExecutionError::Interrupted), its parts kept;
+//!   a batch run left running is marked failed with
+//!   [`INTERRUPTED_ERROR`](crate::batch::INTERRUPTED_ERROR), its open items cancelled;
 //! - a file this build cannot use is never deleted: a newer schema is left alone, a
 //!   damaged file is renamed aside.
 
+mod batch_reads;
+mod batches;
 mod cache;
 mod open;
 mod ops;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
+use super::batches::mark_interrupted_runs;
 use super::schema::{
     SCHEMA_VERSION, configure, mark_interrupted, migrate, quick_check, user_version,
 };
@@ -154,6 +155,13 @@ fn open_existing(path: &Path) -> Result<(Connection, Connection, usize), Problem
     configure(&conn, true).map_err(|e| classify(&e))?;
     migrate(&mut conn).map_err(|err| classify(&migration_error(&err)))?;
     let interrupted = mark_interrupted(&conn).map_err(|e| classify(&e))?;
+    let runs = mark_interrupted_runs(&conn).map_err(|e| classify(&e))?;
+    if runs > 0 {
+        tracing::info!(
+            runs,
+            "history: batch runs left running were marked interrupted"
+        );
+    }
     let reader = open_reader(path).map_err(|e| Problem::Io(e.to_string()))?;
     Ok((conn, reader, interrupted))
 }

@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OptionalExtension};
 
+use super::batches::BatchWrite;
 use super::rows::{insert_message, kind_text};
 use super::{
     ConversationEdit, ConversationRecord, HistoryError, MessageRecord, ProfileRecord,
@@ -38,6 +39,7 @@ pub(super) enum WriteOp {
         id: String,
         status: WorkspaceStatus,
     },
+    Batch(BatchWrite),
 }
 
 impl WriteOp {
@@ -71,6 +73,7 @@ impl WriteOp {
                 agents,
             } => save_agents(conn, workspace_id, agents),
             Self::RecordStatus { id, status } => record_status(conn, id, status),
+            Self::Batch(write) => write.apply(conn),
         }
     }
 }

@@ -186,6 +186,17 @@ pub enum HistoryError {
     /// The workspace named does not exist.
     #[error("history: no workspace has the id {0}")]
     UnknownWorkspace(String),
+    /// The batch run named does not exist.
+    #[error("history: no batch run has the id {0}")]
+    UnknownBatchRun(String),
+    /// The batch run named has no call with this index (or does not exist).
+    #[error("history: batch run {run_id} has no call {call_index}")]
+    UnknownBatchCall {
+        /// The run.
+        run_id: String,
+        /// The call's index.
+        call_index: usize,
+    },
     /// The batch holding this write could not be committed (disk full, I/O error);
     /// nothing of it was stored.
     #[error("history: not committed: {reason}")]

@@ -99,8 +99,55 @@ CREATE TABLE agents (
 ALTER TABLE messages ADD COLUMN variables TEXT;
 ";
 
+/// Version 3: batch runs. A run of one workspace, its items (one per message, in
+/// run order, written as their outcomes arrive) and its calls (the slices of at most
+/// 100 items sent together, each with the `Idempotency-Key` its retries reuse).
+/// Statuses are the serde names of `batch::RunStatus`, `batch::ItemStatus` and
+/// `batch::CallStatus`; `usage` and `parsed_output` are JSON text. Counting a run's
+/// items by status reads only `batch_items_by_status`, never the items' texts.
+const V3: &str = "
+CREATE TABLE batch_runs (
+    id TEXT PRIMARY KEY NOT NULL,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    agent_id TEXT NOT NULL,
+    agent_name TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    finished_at_ms INTEGER,
+    status TEXT NOT NULL,
+    retry_of TEXT,
+    error TEXT
+) STRICT;
+CREATE INDEX batch_runs_by_workspace ON batch_runs(workspace_id, created_at_ms DESC, id DESC);
+CREATE INDEX batch_runs_running ON batch_runs(status) WHERE status = 'running';
+
+CREATE TABLE batch_items (
+    run_id TEXT NOT NULL REFERENCES batch_runs(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    message TEXT NOT NULL,
+    status TEXT NOT NULL,
+    output_text TEXT,
+    parsed_output TEXT,
+    usage TEXT,
+    cost_microdollars INTEGER,
+    error TEXT,
+    PRIMARY KEY (run_id, position)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX batch_items_by_status ON batch_items(run_id, status);
+
+CREATE TABLE batch_calls (
+    run_id TEXT NOT NULL REFERENCES batch_runs(id) ON DELETE CASCADE,
+    call_index INTEGER NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    first_position INTEGER NOT NULL,
+    last_position INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'done', 'failed')),
+    PRIMARY KEY (run_id, call_index)
+) STRICT, WITHOUT ROWID;
+";
+
 /// Every migration, in order. Append only.
-const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2)];
+const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3)];
 
 /// The schema version this build writes: the number of migrations it knows.
 // The cast cannot truncate: there are a handful of migrations.
@@ -203,7 +250,14 @@ mod tests {
             .iter()
             .filter(|c| {
                 let c = c.to_lowercase();
-                (c.contains("key") && c != "messages.idempotency_key")
+                // An item's key and a request's idempotency key are not secrets.
+                (c.contains("key")
+                    && ![
+                        "messages.idempotency_key",
+                        "batch_items.key",
+                        "batch_calls.idempotency_key",
+                    ]
+                    .contains(&c.as_str()))
                     || c.contains("secret")
                     || c.contains("hint")
             })

@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::oneshot;
 
+use super::batches::upsert_items;
 use super::cache::{Cached, fold};
 use super::ops::{WriteOp, write_draft};
 use super::{HistoryError, WriterStats};
@@ -37,6 +38,11 @@ const MIN_COMMIT_INTERVAL: Duration = Duration::from_millis(50);
 pub(super) enum Command {
     /// Fold an update into its execution's stored state.
     Record(ExecutionUpdate),
+    /// Upsert items of a batch run, in queue order.
+    BatchItems {
+        run_id: String,
+        items: Vec<crate::batch::BatchItem>,
+    },
     /// Store a draft (the last of a batch wins).
     Draft {
         conversation_id: String,
@@ -211,6 +217,21 @@ impl Writer {
                     text,
                 } => {
                     drafts.insert(conversation_id, text);
+                }
+                Command::BatchItems { run_id, items } => {
+                    // In a savepoint: a failure undoes these items only.
+                    let result = tx
+                        .savepoint()
+                        .map_err(HistoryError::sqlite("opening a savepoint"))
+                        .and_then(|sp| {
+                            upsert_items(&sp, &run_id, &items)?;
+                            sp.commit()
+                                .map_err(HistoryError::sqlite("releasing a savepoint"))
+                        });
+                    if let Err(err) = result {
+                        tracing::error!(%err, run = %run_id, "history: batch items not stored");
+                        counters.error();
+                    }
                 }
                 Command::Write { op, reply } => {
                     if let Some(handle) = op.handle() {

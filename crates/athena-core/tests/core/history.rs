@@ -317,6 +317,7 @@ pub(crate) async fn write_fixture_rows(history: &History) {
     history.save_draft(CONV, FIXTURE_DRAFT.into());
     history.flush().await;
     write_v2_rows(history).await;
+    crate::history_batch::write_v3_rows(history).await;
 }
 
 /// Checks the rows of the current schema.
@@ -327,6 +328,7 @@ pub(crate) fn check_fixture_rows(history: &History) {
 /// Checks the rows a file of schema `version` held, after migrating it.
 fn check_fixture_rows_of(history: &History, version: i64) {
     check_v1_rows(history);
+    crate::history_batch::check_v3_rows(history, version >= 3);
     if version >= 2 {
         check_v2_rows(history);
     } else {

@@ -3,11 +3,15 @@
 
 mod agent_check;
 mod agents_file;
+mod batch_input;
+mod batch_model;
+mod batch_runs;
 mod coalescing;
 mod conversations;
 mod costs;
 mod failures;
 mod history;
+mod history_batch;
 mod history_crash;
 mod history_profiles;
 mod keychain;

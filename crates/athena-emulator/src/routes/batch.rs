@@ -5,6 +5,12 @@
 //! (one bad item refuses the whole batch with 422 naming `items[i].field`); keys are
 //! non-empty and unique; 1 to 100 items; an item whose agent suspends for client
 //! tools fails with `client_tools_unsupported`.
+//!
+//! Emulator controls: each item waits the configured batch item delay before it runs
+//! (text pacing applies inside it as in a stream), and an item whose key
+//! [`batch_item_fails`] under the request's rate and seed (a `batch-fail` fault, else
+//! the config) plays its script but ends with `item_failed` instead of `final`: no
+//! output, no charge, nothing persisted.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -19,11 +25,12 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::prepare;
+use crate::batch_fail::batch_item_fails;
 use crate::error::ApiError;
 use crate::execution::bench_script;
 use crate::request::{ExecuteInput, validate};
 use crate::runner::{self, Exec, Sink};
-use crate::script::HistoryEntry;
+use crate::script::{End, HistoryEntry};
 use crate::sse::{SseSink, stream_response};
 use crate::state::{AppState, lock};
 
@@ -118,6 +125,10 @@ pub async fn batch(
         Ok(i) => i,
         Err(e) => return e.into_response(),
     };
+    let (failure_rate, failure_seed) = match faults.batch_fail {
+        Some(f) => (f.rate, f.seed.unwrap_or(state.batch_seed)),
+        None => (state.batch_failure_rate, state.batch_seed),
+    };
     let (mut sink, rx) = SseSink::new(faults);
     let task_state = state.clone();
     tokio::spawn(async move {
@@ -130,12 +141,24 @@ pub async fn batch(
             let (mut completed, mut failed) = (0usize, 0usize);
             let (mut input_tokens, mut output_tokens, mut cost) = (0u64, 0u64, 0u64);
             for item in items {
+                if !state.batch_item_delay.is_zero() {
+                    tokio::time::sleep(state.batch_item_delay).await;
+                }
                 let exec = Exec::new(agent.clone(), item.input, item.history, started);
                 let execution_id = exec.execution_id.clone();
-                let script = match item.bench_count {
+                let mut script = match item.bench_count {
                     Some(n) => bench_script(n.min(10_000)),
                     None => exec.first_script(&state),
                 };
+                if batch_item_fails(failure_seed, &item.key, failure_rate) {
+                    script.end = End::Error {
+                        code: "item_failed".into(),
+                        message: format!(
+                            "item \"{}\" failed: injected by the emulator (batch failure rate {failure_rate}, seed {failure_seed})",
+                            item.key
+                        ),
+                    };
+                }
                 let terminal = runner::play(&state, exec, script, &mut Sink::Null).await?;
                 let mut progress = json!({"type": "batch_progress", "key": item.key,
                     "execution_id": execution_id});

@@ -3,6 +3,7 @@
 
 mod agents;
 mod auth;
+mod batch;
 mod bench;
 mod contract;
 mod endpoints;
