@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
  * Starts `athena-emulator` on a free loopback port with its own key and workspace id,
  * the given scenario agents, and writes its agents file. Resolves once it listens.
  */
-export async function startEmulator({ agents = [], tokenDelayMs = 5, tokensPerSecond = null, workspaceId = "workspace:e2e" } = {}) {
+export async function startEmulator({ agents = [], tokenDelayMs = 5, tokensPerSecond = null, workspaceId = "workspace:e2e", args = [] } = {}) {
   const binary = process.env.ATHENA_EMULATOR;
   if (!binary) throw new Error("ATHENA_EMULATOR is not set: run the suite with `cargo xtask e2e`");
   const dir = mkdtempSync(path.join(tmpdir(), "athena-emulator-"));
@@ -30,6 +30,8 @@ export async function startEmulator({ agents = [], tokenDelayMs = 5, tokensPerSe
       "--scenario", scenario,
       "--token-delay-ms", String(tokenDelayMs),
       ...(tokensPerSecond ? ["--tokens-per-second", String(tokensPerSecond)] : []),
+      // More flags (`--batch-failure-rate R --seed K`, `--batch-item-delay-ms MS`, ...).
+      ...args,
     ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
