@@ -9,7 +9,10 @@ use crate::{Result, process, root, seams, setup};
 
 /// Real-window benchmarks: node scripts in tests/e2e/bench/, run against the release
 /// build (as users run it), each printing BENCH lines.
-const PAGE_BENCHMARKS: &[&str] = &["tests/e2e/bench/stream.bench.mjs"];
+const PAGE_BENCHMARKS: &[&str] = &[
+    "tests/e2e/bench/stream.bench.mjs",
+    "tests/e2e/bench/batch.bench.mjs",
+];
 
 /// Each benchmark: the cargo arguments that run it.
 const BENCHMARKS: &[&[&str]] = &[

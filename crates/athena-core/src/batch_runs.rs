@@ -338,7 +338,9 @@ impl BatchRuns {
                     .map(|i| i.key.clone())
                     .collect()
             };
-            self.report(&live, &mut reporter, true).await;
+            // Coalesced like any other change: a call starting is no reason to hand over
+            // more than once a frame (fast calls would otherwise flood the page).
+            self.report_if_due(&live, &mut reporter).await;
             let outcome = self
                 .run_call(
                     &live,

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState } from "react";
+import { memo, useEffect, useId, useMemo, useRef, useState } from "react";
 import type { AgentSummary } from "../../bindings";
 import { describeError } from "../../errors";
 import { formatBytes, formatCount } from "../../format";
@@ -65,7 +65,9 @@ type Props = {
  * A new batch: the agent, the messages (pasted, imported or dropped), how to read them,
  * the parsed rows with their problems, the cost, and Start after a confirmation.
  */
-export function BatchInput({ api, workspaceId, agents, initialAgentId, file, onFile, note, onNote, onStarted, parseDelayMs = PARSE_DELAY_MS }: Props) {
+// Memoized: a running batch re-renders the screen many times a second, and this view
+// (with its 10,000-row preview) has nothing to redraw then.
+export const BatchInput = memo(function BatchInput({ api, workspaceId, agents, initialAgentId, file, onFile, note, onNote, onStarted, parseDelayMs = PARSE_DELAY_MS }: Props) {
   const id = useId();
   const [agentId, setAgentId] = useState<string | null>(initialAgentId ?? agents[0]?.id ?? null);
   const [text, setText] = useState("");
@@ -333,7 +335,7 @@ export function BatchInput({ api, workspaceId, agents, initialAgentId, file, onF
       </div>
     </div>
   );
-}
+});
 
 function blockedReason(agentId: string | null, parse: Parse, cost: Cost | null): string | null {
   const blocked = words.blocked;

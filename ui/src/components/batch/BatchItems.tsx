@@ -122,14 +122,24 @@ export function BatchItems({ items }: { items: readonly BatchItemView[] }) {
       return next;
     });
   }, []);
-  const isOpen = (index: number) => open.has(items[index]?.position ?? -1);
+  // Stable while only items' states change (a running batch changes them many times a
+  // second): new functions would make the virtualizer re-measure every item each time.
+  // Positions never change within a run, and sizes depend only on which are open.
+  const itemsRef = useRef(items);
+  itemsRef.current = items;
+  const isOpen = useCallback((index: number) => open.has(itemsRef.current[index]?.position ?? -1), [open]);
+  const estimateSize = useCallback((index: number) => (isOpen(index) ? OPEN_ESTIMATE : ROW_HEIGHT), [isOpen]);
+  // An item's size is remembered by key: an open one gets a key of its own, so
+  // closing it goes back to one line.
+  const getItemKey = useCallback(
+    (index: number) => `${isOpen(index) ? "open" : "row"}-${itemsRef.current[index]?.position ?? index}`,
+    [isOpen],
+  );
   const virtualizer = useVirtualizer({
     count: items.length,
     getScrollElement: () => scroll.current,
-    estimateSize: (index) => (isOpen(index) ? OPEN_ESTIMATE : ROW_HEIGHT),
-    // An item's size is remembered by key: an open one gets a key of its own, so
-    // closing it goes back to one line.
-    getItemKey: (index) => `${isOpen(index) ? "open" : "row"}-${items[index]?.position ?? index}`,
+    estimateSize,
+    getItemKey,
     overscan: 10,
   });
 

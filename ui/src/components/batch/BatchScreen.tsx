@@ -95,6 +95,11 @@ export function BatchScreen({ api, events, workspaceId, agents, initialAgentId, 
   }, []);
 
   /** Shows a run the backend just gave whole (started, retried, reopened). */
+  const chooseFile = useCallback((f: BatchFile | null) => {
+    setNote(null);
+    setFile(f);
+  }, []);
+
   const showView = useCallback(
     (view: BatchRunView) => {
       const folded = withRecent(view);
@@ -209,10 +214,7 @@ export function BatchScreen({ api, events, workspaceId, agents, initialAgentId, 
             agents={agents}
             initialAgentId={initialAgentId}
             file={file}
-            onFile={(f) => {
-              setNote(null);
-              setFile(f);
-            }}
+            onFile={chooseFile}
             note={note}
             onNote={setNote}
             onStarted={showView}
