@@ -331,6 +331,7 @@ export const messages = {
 
   /** The agents of one workspace, in the dialog. */
   agents: {
+    builtIn: "The demo workspace's agents are built in: they can be exported, not changed.",
     title: "Agents",
     workspace: "Agents of",
     none: "No agents yet. Add one by its id below, or import a file.",

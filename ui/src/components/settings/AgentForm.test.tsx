@@ -185,7 +185,6 @@ describe("AgentsSection", () => {
       caCertificate: null,
       creditsRemaining: null,
       appVersion: null,
-      preferredAgentId: null,
       agentCount: 2,
     },
     {
@@ -199,7 +198,6 @@ describe("AgentsSection", () => {
       caCertificate: null,
       creditsRemaining: null,
       appVersion: null,
-      preferredAgentId: null,
       agentCount: 3,
     },
   ];
@@ -224,6 +222,23 @@ describe("AgentsSection", () => {
     expect(items[0]!.textContent).toContain("needs a message");
     expect(items[0]!.textContent).toContain("agent:writer");
     expect(items[1]!.textContent).toContain("wizard: 2 variables");
+  });
+
+  it("shows the demo's built-in agents without Remove, Add or Import, and still offers Export", () => {
+    const api: AgentsApi = {
+      addAgent: vi.fn(),
+      removeAgent: vi.fn(),
+      importAgents: vi.fn(),
+      exportAgents: vi.fn(async () => ({ status: "ok" as const, data: true })),
+    };
+    const demo = { ...profiles[0]!, id: "demo", name: "Demo workspace", kind: "demo" as const };
+    render(<AgentsSection api={api} profiles={[demo]} activeId="demo" active={{ ...overview([writer]), workspaceId: "demo" }} onOverview={vi.fn()} />);
+    expect(screen.getAllByTestId("agent-item")).toHaveLength(1);
+    expect(screen.queryByTestId("remove-agent")).toBeNull();
+    expect(screen.queryByTestId("add-agent")).toBeNull();
+    expect(screen.queryByTestId("import-agents")).toBeNull();
+    expect(screen.getByTestId("export-agents")).toBeTruthy();
+    expect(screen.getByTestId("agents-built-in").textContent).toMatch(/built in/);
   });
 
   it("removes an agent, imports and exports, saying what happened", async () => {

@@ -104,6 +104,10 @@ export function AgentsSection({ api, profiles, activeId, active, onOverview }: P
     setNote({ kind: "added", added: result });
   }
 
+  // The demo workspace's agents are its own: they are shown, and can be exported, but
+  // not changed (the backend refuses it too).
+  const builtIn = profile?.kind === "demo";
+
   return (
     <section className="settings-section" aria-labelledby={`${selectId}-title`}>
       <h3 id={`${selectId}-title`}>{words.title}</h3>
@@ -130,6 +134,7 @@ export function AgentsSection({ api, profiles, activeId, active, onOverview }: P
                   <span className="settings-item-name">{agent.name}</span>
                   <span className="agent-kind">{describeAgent(agent)}</span>
                   <span className="header-spacer" />
+                  {!builtIn && (
                   <button
                     type="button"
                     className="button quiet bordered"
@@ -140,6 +145,7 @@ export function AgentsSection({ api, profiles, activeId, active, onOverview }: P
                   >
                     {busy === "remove:" + agent.id ? words.removing : words.remove}
                   </button>
+                  )}
                 </div>
                 <p className="settings-item-line agent-id">{agent.id}</p>
               </li>
@@ -169,7 +175,13 @@ export function AgentsSection({ api, profiles, activeId, active, onOverview }: P
           />
         </div>
       )}
+      {builtIn && (
+        <p className="form-hint" data-testid="agents-built-in">
+          {words.builtIn}
+        </p>
+      )}
       <div className="form-actions">
+        {!builtIn && (
         <button
           type="button"
           className="button quiet bordered"
@@ -180,6 +192,7 @@ export function AgentsSection({ api, profiles, activeId, active, onOverview }: P
         >
           {busy === "import" ? words.importing : words.import}
         </button>
+        )}
         <button
           type="button"
           className="button quiet bordered"
@@ -190,7 +203,7 @@ export function AgentsSection({ api, profiles, activeId, active, onOverview }: P
         >
           {busy === "export" ? words.exporting : words.export}
         </button>
-        {!adding && (
+        {!adding && !builtIn && (
           <button
             type="button"
             className="button primary"
