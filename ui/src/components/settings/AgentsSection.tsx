@@ -135,16 +135,16 @@ export function AgentsSection({ api, profiles, activeId, active, onOverview }: P
                   <span className="agent-kind">{describeAgent(agent)}</span>
                   <span className="header-spacer" />
                   {!builtIn && (
-                  <button
-                    type="button"
-                    className="button quiet bordered"
-                    data-testid="remove-agent"
-                    aria-label={words.removeLabel(agent.name)}
-                    disabled={busy !== null}
-                    onClick={() => void remove(agent)}
-                  >
-                    {busy === "remove:" + agent.id ? words.removing : words.remove}
-                  </button>
+                    <button
+                      type="button"
+                      className="button quiet bordered"
+                      data-testid="remove-agent"
+                      aria-label={words.removeLabel(agent.name)}
+                      disabled={busy !== null}
+                      onClick={() => void remove(agent)}
+                    >
+                      {busy === "remove:" + agent.id ? words.removing : words.remove}
+                    </button>
                   )}
                 </div>
                 <p className="settings-item-line agent-id">{agent.id}</p>
@@ -182,16 +182,16 @@ export function AgentsSection({ api, profiles, activeId, active, onOverview }: P
       )}
       <div className="form-actions">
         {!builtIn && (
-        <button
-          type="button"
-          className="button quiet bordered"
-          data-testid="import-agents"
-          aria-label={words.importLabel}
-          disabled={busy !== null}
-          onClick={() => void importFile()}
-        >
-          {busy === "import" ? words.importing : words.import}
-        </button>
+          <button
+            type="button"
+            className="button quiet bordered"
+            data-testid="import-agents"
+            aria-label={words.importLabel}
+            disabled={busy !== null}
+            onClick={() => void importFile()}
+          >
+            {busy === "import" ? words.importing : words.import}
+          </button>
         )}
         <button
           type="button"
