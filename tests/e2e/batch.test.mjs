@@ -156,8 +156,15 @@ describe("batch runs", () => {
       const exported = path.join(dir, "results.csv");
       await answerDialogs(dataDir, { save: exported });
       await (await $(browser, "batch-export-csv")).click();
-      await browser.waitUntil(() => existsSync(exported), { timeout: 10_000, timeoutMsg: "no export written" });
-      const results = readCsv(readFileSync(exported, "utf8"));
+      // The file appears before its last byte is written: wait for the whole of it.
+      let results = [];
+      await browser.waitUntil(
+        () => {
+          results = existsSync(exported) ? readCsv(readFileSync(exported, "utf8")) : [];
+          return results.length === ROWS;
+        },
+        { timeout: 10_000, interval: 50, timeoutMsg: "the export was not written in full" },
+      );
       assert.equal(results.length, ROWS);
       assert.deepEqual(
         results.filter((r) => r.status === "failed").map((r) => r.key),

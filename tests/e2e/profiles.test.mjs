@@ -196,7 +196,12 @@ describe("real workspaces", () => {
       await openSettings(browser);
       await answerDialogs(dataDir, { save: exported });
       await (await $(browser, "export-agents")).click();
-      await browser.waitUntil(() => existsSync(exported), { timeout: 10_000, timeoutMsg: "no export written" });
+      // The file appears before its last byte is written: wait for the whole of it.
+      await browser.waitUntil(() => existsSync(exported) && /\]\s*\}\s*$/.test(readFileSync(exported, "utf8")), {
+        timeout: 10_000,
+        interval: 50,
+        timeoutMsg: "the export was not written in full",
+      });
       assert.match(readFileSync(exported, "utf8"), /agent:wizard/);
       await closeSettings(browser);
 
