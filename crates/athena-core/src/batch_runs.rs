@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use athena_api::{
@@ -21,6 +21,8 @@ use tokio::sync::watch;
 use crate::batch::{
     BatchCallRecord, BatchRow, BatchRun, BatchRunSummary, ItemStatus, RunStatus, flag,
 };
+use crate::error::storage;
+use crate::executions::lock;
 use crate::history::History;
 use crate::{CoreError, CostPreview, WorkspaceRegistry};
 
@@ -533,13 +535,4 @@ fn retryable(err: &ApiError) -> bool {
 /// Why a call failed, in the server's words where it gave any (redacted).
 fn describe(err: &ApiError) -> String {
     crate::redact::redact_secrets(&err.to_string()).into_owned()
-}
-
-fn storage(err: crate::history::HistoryError) -> CoreError {
-    tracing::error!(error = %err, "history store");
-    CoreError::Storage(err.to_string())
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }

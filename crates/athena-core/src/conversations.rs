@@ -20,6 +20,7 @@ use athena_api::validation::validate_message;
 use athena_api::{ApiError, AthenaClient, ExecuteRequest};
 
 use crate::account_watch::{AccountObserver, watched_events};
+use crate::error::storage;
 use crate::executions::{EventStream, Run, events_of, new_idempotency_key};
 use crate::history::{
     ConversationEdit, ConversationPage, ConversationRecord, History, WorkspaceRecord,
@@ -684,11 +685,6 @@ async fn archive_on_server(client: &AthenaClient, server_id: &str) -> Result<(),
 /// conversations at all (rather than a failure worth showing and retrying).
 fn refuses_conversations(status: u16) -> bool {
     matches!(status, 403 | 404 | 405 | 501)
-}
-
-fn storage(err: crate::history::HistoryError) -> CoreError {
-    tracing::error!(error = %err, "history store");
-    CoreError::Storage(err.to_string())
 }
 
 /// Unix time in milliseconds.

@@ -254,3 +254,9 @@ mod stored_validation {
         })
     }
 }
+
+/// A history failure as the user's action sees it; the details go to the log here.
+pub(crate) fn storage(err: crate::history::HistoryError) -> CoreError {
+    tracing::error!(error = %err, "history store");
+    CoreError::Storage(err.to_string())
+}

@@ -479,7 +479,7 @@ impl Publisher {
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it: every
 /// change is applied whole under the lock, so the data is consistent.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -13,6 +13,7 @@ use athena_api::{ApiKey, AthenaClient, CaCertificate, ClientConfig, ResponseMeta
 
 use crate::account::{AccountStatus, WorkspaceStatus};
 use crate::agent_check::{AgentCheck, check_agent, check_agent_within};
+use crate::error::storage;
 use crate::history::{History, ProfileRecord};
 use crate::profiles::{
     FieldProblem, Problem, ProfileInput, key_hint, validate_agent, validate_profile,
@@ -146,13 +147,7 @@ impl Profiles {
     /// # Errors
     /// [`CoreError::Storage`].
     pub fn record(&self, id: &str) -> Result<Option<ProfileRecord>, CoreError> {
-        Ok(self
-            .inner
-            .history
-            .profiles()
-            .map_err(storage)?
-            .into_iter()
-            .find(|p| p.id == id))
+        self.inner.history.profile(id).map_err(storage)
     }
 
     /// Every saved profile, oldest first.
@@ -552,11 +547,6 @@ fn connect_with(
         key_storage,
         key_hint,
     })
-}
-
-fn storage(err: crate::history::HistoryError) -> CoreError {
-    tracing::error!(error = %err, "history store");
-    CoreError::Storage(err.to_string())
 }
 
 fn secret(err: SecretStoreError) -> CoreError {

@@ -472,3 +472,106 @@ impl ProfileView {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use athena_core::profiles::{FieldProblem as CoreField, Problem as P};
+
+    use super::*;
+
+    /// Every problem code of core crosses as the same code: none falls back.
+    #[test]
+    fn every_core_problem_crosses_as_itself() {
+        let all = [
+            P::Required,
+            P::TooLong { limit: 100 },
+            P::NotAUrl,
+            P::HttpsRequired,
+            P::HasCredentials,
+            P::HasQueryOrFragment,
+            P::BadPrefix {
+                expected: "workspace:".into(),
+            },
+            P::BadKeyPrefix,
+            P::HasWhitespace,
+            P::BadCharacters,
+            P::Duplicate,
+            P::NotANumber,
+            P::NotAnInteger,
+            P::BelowMinimum { minimum: 1.5 },
+            P::AboveMaximum { maximum: 10.0 },
+            P::NotAChoice {
+                choices: vec!["a".into()],
+            },
+            P::NotABoolean,
+            P::TooLarge {
+                limit: 16_384,
+                actual: 20_000,
+            },
+            P::NoChoices,
+            P::MinimumAboveMaximum,
+            P::BadDefault,
+            P::UnknownVariable,
+            P::BadCertificate {
+                reason: "not PEM".into(),
+            },
+        ];
+        for problem in all {
+            let core = CoreField::new("field", problem.clone());
+            let crossed: Option<FieldProblem> = same_shape(&core);
+            let crossed = crossed.unwrap_or_else(|| panic!("{problem:?} does not cross"));
+            assert_eq!(
+                serde_json::to_value(&crossed.problem).expect("json"),
+                serde_json::to_value(&problem).expect("json")
+            );
+        }
+    }
+
+    /// Every check outcome of core crosses as the same outcome.
+    #[test]
+    fn every_core_agent_check_crosses_as_itself() {
+        use athena_core::AgentCheck as C;
+        let preview = athena_core::CostPreview {
+            credits: 5.0,
+            base_cost: 2.0,
+            rules: vec![athena_core::CostRule {
+                name: "per_section".into(),
+                description: None,
+                credits: 3.0,
+            }],
+        };
+        let all = [
+            C::Ok { preview },
+            C::UnknownAgent,
+            C::BadKey,
+            C::WrongWorkspace,
+            C::Unreachable,
+            C::Tls {
+                kind: athena_api::TlsFailure::UnknownIssuer,
+                reason: "unknown issuer".into(),
+            },
+            C::Redirect {
+                status: 302,
+                location: Some("https://sso.example/".into()),
+            },
+            C::Timeout,
+            C::Refused {
+                status: 500,
+                server_code: Some("boom".into()),
+                server_message: None,
+            },
+            C::Unexpected {
+                reason: "no credits".into(),
+            },
+        ];
+        for check in all {
+            let crossed: Option<AgentCheck> = same_shape(&check);
+            let crossed = crossed.unwrap_or_else(|| panic!("{check:?} does not cross"));
+            let outcome = |v: serde_json::Value| v["outcome"].clone();
+            assert_eq!(
+                outcome(serde_json::to_value(&crossed).expect("json")),
+                outcome(serde_json::to_value(&check).expect("json"))
+            );
+        }
+    }
+}

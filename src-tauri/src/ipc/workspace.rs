@@ -206,9 +206,7 @@ impl WorkspaceOverview {
                     is_demo: w.is_demo(),
                 })
                 .collect(),
-            // Credits fit an f64 exactly far beyond any balance.
-            #[allow(clippy::cast_precision_loss)]
-            credits_remaining: status.credits_remaining.map(|c| c as f64),
+            credits_remaining: super::profiles::credits(status.credits_remaining),
             app_version: status.app_version,
             preferred_agent_id: None,
         }
