@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use athena_core::dialogs::{DialogKind, Dialogs, FileDialog, MessageDialog};
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_dialog::{
     DialogExt, FileDialogBuilder, MessageDialogButtons, MessageDialogKind, MessageDialogResult,
 };
@@ -28,10 +28,12 @@ impl<R: Runtime> Dialogs for NativeDialogs<R> {
             DialogKind::Warning => MessageDialogKind::Warning,
             DialogKind::Error => MessageDialogKind::Error,
         };
-        let result = self
-            .0
-            .dialog()
-            .message(dialog.message.clone())
+        let mut builder = self.0.dialog().message(dialog.message.clone());
+        // Over the main window, so it is seen where the question arose.
+        if let Some(window) = self.0.get_webview_window("main") {
+            builder = builder.parent(&window);
+        }
+        let result = builder
             .title(dialog.title.clone())
             .kind(kind)
             .buttons(buttons)
@@ -56,6 +58,13 @@ impl<R: Runtime> Dialogs for NativeDialogs<R> {
             .into_iter()
             .filter_map(|p| p.into_path().ok())
             .collect()
+    }
+
+    fn pick_folder(&self, dialog: &FileDialog) -> Option<PathBuf> {
+        file_dialog(&self.0, dialog)
+            .blocking_pick_folder()?
+            .into_path()
+            .ok()
     }
 
     fn save_file(&self, dialog: &FileDialog) -> Option<PathBuf> {

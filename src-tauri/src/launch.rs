@@ -49,13 +49,17 @@ pub struct CommandLine {
     pub data_dir: Option<PathBuf>,
     /// The run's workspace, when given.
     pub workspace: Option<RunWorkspace>,
+    /// An `athena-desktop://` link the app was started for (the OS passes it as the
+    /// only argument), unread: core's parser judges it once the app is up, so that a
+    /// refused link is shown to the user rather than ending the start.
+    pub deep_link: Option<String>,
 }
 
 /// The usage text printed after a bad option.
 pub const USAGE: &str = "\
 usage: athena-desktop [--data-dir DIR]
                       [--base-url URL --workspace-id workspace:NAME --api-key-file FILE]
-                      [--workspace-name NAME] [--agents FILE]
+                      [--workspace-name NAME] [--agents FILE] [athena-desktop://LINK]
 
   --data-dir DIR          keep this run's data, media and logs in DIR
   --base-url URL          the Athena server of a workspace for this run (env ATHENA_BASE_URL);
@@ -64,7 +68,8 @@ usage: athena-desktop [--data-dir DIR]
   --api-key-file FILE     a file holding its API key (or env ATHENA_API_KEY); the key is
                           kept in memory only
   --workspace-name NAME   the name to show for it (default: the workspace id)
-  --agents FILE           its agents, as an agents file (see the README)";
+  --agents FILE           its agents, as an agents file (see the README)
+  athena-desktop://LINK   open a chat or prefill a new one (see the README)";
 
 /// Reads `args` (without the program name) and the environment through `env`.
 /// The error is one sentence naming the option and what is wrong.
@@ -78,8 +83,15 @@ pub fn parse(
     let mut key_file: Option<PathBuf> = None;
     let mut name = None;
     let mut agents_file = None;
+    let mut deep_link = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
+        if athena_core::deep_link::is_deep_link(&arg) {
+            if deep_link.replace(arg).is_some() {
+                return Err("give at most one athena-desktop:// link".into());
+            }
+            continue;
+        }
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
             _ => (arg.clone(), None),
@@ -154,6 +166,7 @@ pub fn parse(
     Ok(CommandLine {
         data_dir,
         workspace,
+        deep_link,
     })
 }
 
@@ -294,6 +307,22 @@ mod tests {
             line.workspace.expect("ws").base_url,
             "https://api.example.com"
         );
+    }
+
+    #[test]
+    fn a_deep_link_is_kept_unread_for_the_app() {
+        let line =
+            parse_with(&["athena-desktop://new?text=hi", "--data-dir", "/d"], &[]).expect("ok");
+        assert_eq!(
+            line.deep_link.as_deref(),
+            Some("athena-desktop://new?text=hi")
+        );
+        // A hostile link still starts the app, which then refuses it with a notice.
+        let line = parse_with(&["athena-desktop://steal?everything"], &[]).expect("ok");
+        assert!(line.deep_link.is_some());
+        let err = parse_with(&["athena-desktop://new", "athena-desktop://new"], &[])
+            .expect_err("two links");
+        assert!(err.contains("at most one"), "{err}");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! [`run`] and the bindings test use.
 
 mod commands;
+mod deep_link;
 mod demo;
 mod dialogs;
 mod drops;
@@ -14,15 +15,19 @@ pub mod launch;
 mod links;
 pub mod logging;
 mod navigation;
+mod quit;
 mod readiness;
 mod run_workspace;
 pub mod settings;
 mod setup;
+mod single_instance;
 mod sink;
 mod state;
 #[cfg(all(feature = "test-support", unix))]
 mod test_support;
+mod updater;
 mod window;
+mod window_state;
 
 pub use setup::{LaunchOptions, LinkHandlers};
 
@@ -63,6 +68,7 @@ pub fn specta_builder_for<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             commands::inspect_execution,
             commands::execution_snapshot,
             commands::report_ready,
+            commands::deep_link::take_deep_links,
             commands::open_link,
             commands::profiles::list_profiles,
             commands::profiles::save_profile,
@@ -85,9 +91,18 @@ pub fn specta_builder_for<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             commands::batch::batch_runs,
             commands::batch::batch_run,
             commands::batch::batch_export,
+            commands::tools::agent_tools,
+            commands::tools::set_tool_enabled,
+            commands::tools::revoke_tool_rule,
+            commands::tools::tool_grants,
+            commands::tools::grant_folder,
+            commands::tools::remove_granted_folder,
+            commands::tools::choose_ledger_file,
+            commands::tools::forget_ledger_file,
         ])
         .events(tauri_specta::collect_events![
             ipc::ExecutionUpdate,
+            ipc::DeepLinkReceived,
             ipc::ConversationChanged,
             ipc::WorkspaceStatusChanged,
             ipc::BatchRunChanged,
@@ -153,21 +168,29 @@ pub fn run() {
     }
     #[cfg(feature = "test-support")]
     logging::panic_if_asked_before_logging();
+    // The installed app's plugins, for the real app only (the IPC tests build
+    // app_builder on the mock runtime, where a second test app must not find the first
+    // on the session bus). Single instance first: a second launch hands over its
+    // arguments and exits before anything else starts.
+    let builder = tauri::Builder::default()
+        .plugin(single_instance::plugin(line.data_dir.as_deref()))
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_updater::Builder::new().build());
     let options = LaunchOptions {
         install_logging: true,
         data_dir: line.data_dir,
         run_workspace: line.workspace,
+        deep_link: line.deep_link,
         ..LaunchOptions::default()
     };
-    let app =
-        match app_builder(tauri::Builder::default(), options).build(tauri::generate_context!()) {
-            Ok(app) => app,
-            Err(err) => {
-                tracing::error!(error = %err, "the app could not start");
-                eprintln!("Athena Desktop could not start: {err}");
-                std::process::exit(1);
-            }
-        };
+    let app = match app_builder(builder, options).build(tauri::generate_context!()) {
+        Ok(app) => app,
+        Err(err) => {
+            tracing::error!(error = %err, "the app could not start");
+            eprintln!("Athena Desktop could not start: {err}");
+            std::process::exit(1);
+        }
+    };
     app.run(|app, event| {
         if let tauri::RunEvent::Exit = event {
             // The process ends right after this event, without dropping the state:

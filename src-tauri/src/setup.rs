@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use athena_core::Conversations;
+use athena_core::approvals::ClientTools;
 use athena_core::dialogs::{Dialogs, LinkQuestion};
 use athena_core::history::{History, HistoryOpened};
 use athena_core::links::{LinkConfirmer, LinkOpener};
@@ -42,6 +43,14 @@ pub struct LaunchOptions {
     /// Where profiles' keys are kept; `None` = the OS keychain. Tests pass a memory
     /// store (which can be told to fail).
     pub secrets: Option<Arc<dyn athena_core::secrets::SecretStore>>,
+    /// Who shows native dialogs; `None` = the OS's (or, in a test-support build run
+    /// with a data folder, the test bench's script). Tests of the IPC path pass a fake.
+    pub dialogs: Option<Arc<dyn Dialogs>>,
+    /// The tools on this computer; `None` = the built-in ones. Tests add tools that
+    /// count their runs.
+    pub tools: Option<athena_core::tools::ToolRegistry>,
+    /// The `athena-desktop://` link the app was started for, unread.
+    pub deep_link: Option<String>,
 }
 
 impl std::fmt::Debug for LaunchOptions {
@@ -52,6 +61,8 @@ impl std::fmt::Debug for LaunchOptions {
             .field("headless", &self.headless)
             .field("run_workspace", &self.run_workspace)
             .field("secrets", &self.secrets)
+            .field("tools", &self.tools)
+            .field("deep_link", &self.deep_link.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -119,6 +130,19 @@ pub(crate) fn setup<R: Runtime>(
         sink.clone(),
         FRAME_INTERVAL,
     );
+    let outside = outside_services(app, options)?;
+    let dialogs = options
+        .dialogs
+        .clone()
+        .unwrap_or_else(|| outside.dialogs.clone());
+    conversations.offer_tools(ClientTools::new(
+        options
+            .tools
+            .clone()
+            .unwrap_or_else(athena_core::tools::ToolRegistry::builtin),
+        history.clone(),
+        dialogs.clone(),
+    ));
     let profiles = athena_core::Profiles::new(history, registry, secrets, sink);
     // Off the async workers: the keychain may take a moment to answer.
     let loading = profiles.clone();
@@ -132,6 +156,7 @@ pub(crate) fn setup<R: Runtime>(
     conversations.observe_accounts(Arc::new(profiles.clone()));
     let settings = AppSettings::open(app, &folders.data);
     let remembered = settings.get().active_workspace;
+    let update_endpoint = settings.get().update_endpoint;
     app.manage(settings);
     app.manage(AppState::new(
         demo,
@@ -144,15 +169,30 @@ pub(crate) fn setup<R: Runtime>(
     app.manage(Readiness::default());
     app.manage(crate::drops::DroppedFiles::default());
     app.manage(crate::commands::batch::BatchFiles::default());
-    let outside = outside_services(app, options)?;
     app.manage(LinkQuestionGate::default());
-    app.manage(AppDialogs(outside.dialogs.clone()));
+    app.manage(AppDialogs(dialogs.clone()));
     app.manage(options.links.clone().unwrap_or_else(|| LinkHandlers {
-        confirmer: Arc::new(LinkQuestion(outside.dialogs.clone())),
+        confirmer: Arc::new(LinkQuestion(dialogs.clone())),
         opener: outside.opener.clone(),
     }));
     if !options.headless {
+        // Before the window exists, so that it opens where it was left.
+        crate::window_state::remember(app.handle(), &folders.data)?;
+        crate::quit::install_menu(app.handle())?;
         window::create_main_window(app)?;
+        crate::window_state::save_on_change(app.handle());
+        crate::deep_link::listen_for_os_links(app.handle());
+        crate::updater::check_in_background(app.handle(), update_endpoint);
+    }
+    // After the window exists: the approval dialogs open over it.
+    match app.state::<AppState>().conversations.resume_tool_calls() {
+        Ok(0) => {}
+        Ok(resumed) => tracing::info!(resumed, "executions waiting for tools resumed"),
+        Err(err) => tracing::error!(error = %err, "executions waiting for tools not resumed"),
+    }
+    app.manage(crate::deep_link::DeepLinks::default());
+    if let Some(link) = &options.deep_link {
+        crate::deep_link::receive(app.handle(), link);
     }
     tracing::info!("app started");
     Ok(())

@@ -182,8 +182,12 @@ fn changes() -> Vec<(&'static str, C)> {
             C::PartAdded {
                 part: Part::ClientToolCall {
                     call_id: "ct_1".into(),
-                    name: "read_file".into(),
+                    name: "read_text_file".into(),
                     arguments: "{}".into(),
+                    state: athena_core::ClientToolState::Received,
+                    approved_by: None,
+                    result: None,
+                    duration_ms: None,
                 },
             },
         ),

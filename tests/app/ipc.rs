@@ -68,7 +68,17 @@ fn start_with(user: Arc<FakeUser>, links: LinkHandlers) -> TestApp {
         headless: true,
         run_workspace: None,
         secrets: Some(Arc::new(athena_core::secrets::MemorySecretStore::new())),
+        ..LaunchOptions::default()
     };
+    TestApp {
+        app: build_app(options),
+        user,
+        dir,
+    }
+}
+
+/// The app on the mock runtime with the real configuration, its setup run.
+pub(crate) fn build_app(options: LaunchOptions) -> App<MockRuntime> {
     let mut app = app_builder(mock_builder(), options)
         .build(tauri::generate_context!(test = true))
         .expect("the app builds on the mock runtime");
@@ -77,16 +87,20 @@ fn start_with(user: Arc<FakeUser>, links: LinkHandlers) -> TestApp {
     // deprecation does not apply; nothing else runs setup without taking the thread.
     #[allow(deprecated)]
     app.run_iteration(|_, _| {});
-    TestApp { app, user, dir }
+    app
 }
 
-fn window(app: &App<MockRuntime>, label: &str) -> WebviewWindow<MockRuntime> {
+pub(crate) fn window(app: &App<MockRuntime>, label: &str) -> WebviewWindow<MockRuntime> {
     WebviewWindowBuilder::new(app, label, WebviewUrl::default())
         .build()
         .expect("window")
 }
 
-fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+pub(crate) fn invoke(
+    window: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
     get_ipc_response(
         window,
         InvokeRequest {

@@ -9,6 +9,8 @@ mod logs;
 mod panic_reports;
 mod security_config;
 mod settings;
+mod tool_gate;
+mod updater;
 
 /// The TypeScript bindings the Rust commands and events generate now.
 fn generated_bindings() -> String {

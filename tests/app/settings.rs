@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use athena_core::settings::{Settings, SettingsProblem, Theme, WorkspacePreferences, load};
+use athena_desktop::LaunchOptions;
 use athena_desktop::settings::{AppSettings, SETTINGS_FILE, SettingsError};
-use athena_desktop::{LaunchOptions, app_builder};
 use serde_json::{Value, json};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context};
@@ -254,12 +254,7 @@ fn the_page_cannot_reach_the_settings_store() {
         headless: true,
         ..LaunchOptions::default()
     };
-    let mut app = app_builder(mock_builder(), options)
-        .build(tauri::generate_context!(test = true))
-        .expect("the app builds on the mock runtime");
-    // Runs the setup hook once (see ipc.rs).
-    #[allow(deprecated)]
-    app.run_iteration(|_, _| {});
+    let app = crate::ipc::build_app(options);
     let main = WebviewWindowBuilder::new(&app, "main", WebviewUrl::default())
         .build()
         .expect("window");

@@ -54,6 +54,11 @@ export const commands = {
 	/**  The page has rendered its first screen. */
 	reportReady: () => __TAURI_INVOKE<void>("report_ready"),
 	/**
+	 *  Every link that arrived before the page asked, oldest first (each already judged by
+	 *  core: open, prefill, or refused). Later links come as `DeepLinkReceived` events.
+	 */
+	takeDeepLinks: () => __TAURI_INVOKE<DeepLinkAction[]>("take_deep_links"),
+	/**
 	 *  Opens a link from the chat in the system browser: only http(s) of at most 2,048
 	 *  characters, only after the user said yes in a native dialog that shows its site and
 	 *  the whole address, one dialog at a time (a link clicked while one is open is refused
@@ -138,12 +143,35 @@ export const commands = {
 	 *  dialog was cancelled.
 	 */
 	batchExport: (runId: string, format: BatchExportFormat) => typedError<boolean, AppError>(__TAURI_INVOKE("batch_export", { runId, format })),
+	/**  Every tool, as offered to an agent of a workspace. */
+	agentTools: (workspaceId: string, agentId: string) => typedError<AgentToolsView, AppError>(__TAURI_INVOKE("agent_tools", { workspaceId, agentId })),
+	/**  Offers a tool to an agent, or stops offering it. Each call is still asked. */
+	setToolEnabled: (workspaceId: string, agentId: string, toolName: string, enabled: boolean) => typedError<AgentToolsView, AppError>(__TAURI_INVOKE("set_tool_enabled", { workspaceId, agentId, toolName, enabled })),
+	/**  Removes an "always allow" rule: the next call asks again. */
+	revokeToolRule: (workspaceId: string, agentId: string, toolName: string) => typedError<AgentToolsView, AppError>(__TAURI_INVOKE("revoke_tool_rule", { workspaceId, agentId, toolName })),
+	/**  The folders and ledger the tools may read. */
+	toolGrants: () => typedError<ToolGrantsView, AppError>(__TAURI_INVOKE("tool_grants")),
+	/**
+	 *  Lets the user choose a folder to grant in a native dialog (the page never names
+	 *  a path to grant). Unchanged when cancelled.
+	 */
+	grantFolder: () => typedError<ToolGrantsView, AppError>(__TAURI_INVOKE("grant_folder")),
+	/**  Takes a folder back (it only removes power, so the page may name it). */
+	removeGrantedFolder: (path: string) => typedError<ToolGrantsView, AppError>(__TAURI_INVOKE("remove_granted_folder", { path })),
+	/**
+	 *  Lets the user choose the ledger (a CSV file) in a native dialog. Unchanged when
+	 *  cancelled.
+	 */
+	chooseLedgerFile: () => typedError<ToolGrantsView, AppError>(__TAURI_INVOKE("choose_ledger_file")),
+	/**  Forgets the ledger. */
+	forgetLedgerFile: () => typedError<ToolGrantsView, AppError>(__TAURI_INVOKE("forget_ledger_file")),
 };
 
 /** Events */
 export const events = {
 	batchRunChanged: makeEvent<BatchRunChanged, BatchRunChanged>("batch-run-changed"),
 	conversationChanged: makeEvent<ConversationChanged, ConversationChanged>("conversation-changed"),
+	deepLinkReceived: makeEvent<DeepLinkReceived, DeepLinkReceived>("deep-link-received"),
 	executionUpdate: makeEvent<ExecutionUpdate, ExecutionUpdate>("execution-update"),
 	filesDropped: makeEvent<FilesDropped, FilesDropped>("files-dropped"),
 	workspaceStatusChanged: makeEvent<WorkspaceStatusChanged, WorkspaceStatusChanged>("workspace-status-changed"),
@@ -219,6 +247,20 @@ export type AgentSummary = {
 	requiresUserMessage: boolean,
 	/**  The variables a wizard agent reads. */
 	variables: AgentVariable[],
+};
+
+/**  Every tool of this app, as offered to one agent. */
+export type AgentToolsView = {
+	/**  The workspace of the agent. */
+	workspaceId: string,
+	/**  The agent. */
+	agentId: string,
+	/**  The tools, in a stable order. */
+	tools: ToolView[],
+	/**  How many are enabled. */
+	enabledCount: number,
+	/**  The most one message may offer. */
+	limit: number,
 };
 
 /**  One variable of a wizard agent, for its form. */
@@ -363,8 +405,23 @@ count: number } |
 { code: "unknownBatchRun"; 
 /**  The id asked for. */
 runId: string } | 
+/**  This app has no tool of that name. */
+{ code: "unknownTool"; 
+/**  The name asked for. */
+toolName: string } | 
+/**  What was chosen is not a folder (or no longer exists). */
+{ code: "notAFolder"; 
+/**  The path chosen. */
+path: string } | 
 /**  Something in the app went wrong; the log has the details. */
 { code: "internal" };
+
+/**  Who allowed a call of a tool on this computer. */
+export type ApprovedBy = 
+/**  The user, in the dialog. */
+"you" | 
+/**  An "always allow" rule. */
+"rule";
 
 /**  What a run would cost. */
 export type BatchCost = {
@@ -632,6 +689,23 @@ export type CaCertificateView = {
 	subject: string,
 };
 
+/**  Where a call of a tool on this computer stands. */
+export type ClientToolState = 
+/**  Arrived; being checked. */
+"received" | 
+/**  Waiting for the user's answer in the native dialog. */
+"waitingForYou" | 
+/**  Allowed and running. */
+"running" | 
+/**  Returned its result. */
+"done" | 
+/**  Could not run, or failed. */
+"failed" | 
+/**  The user said no. */
+"denied" | 
+/**  The server did not take the answer. */
+"notTaken";
+
 /**
  *  A conversation changed outside a command: its scope was created, it was archived,
  *  or the user should be told something about it.
@@ -722,6 +796,63 @@ export type CostRule = {
 	/**  Its credits. */
 	credits: number | null,
 };
+
+/**
+ *  One link, read by core: open a chat, prefill a new one, or refused (the page says
+ *  so). Never anything that sends, approves or adds.
+ */
+export type DeepLinkAction = 
+/**  Open this conversation (the page says so when it does not exist). */
+{ kind: "openConversation"; 
+/**  The conversation's id. */
+conversationId: string } | 
+/**
+ *  A new chat: pick this agent when the workspace has it, put this text in the
+ *  composer, unsent.
+ */
+{ kind: "newChat"; 
+/**  `agent:...`, when the link named one. */
+agentId: string | null; 
+/**  The composer's text, when the link carried some. */
+text: string | null } | 
+/**  The link asked for something the app does not do, or was malformed. */
+{ kind: "refused"; 
+/**  Why, for the page's words. */
+reason: DeepLinkRefusalReason };
+
+/**
+ *  A link arrived while the page was up (event). Links that arrive before the page
+ *  first asks (`take_deep_links`) wait in Rust instead: events are not buffered.
+ */
+export type DeepLinkReceived = {
+	/**  What the link asks. */
+	action: DeepLinkAction,
+};
+
+/**  Why a link was refused (core's [`DeepLinkRefusal`], one for one). */
+export type DeepLinkRefusalReason = 
+/**  Longer than 2 KiB. */
+"tooLong" | 
+/**  A raw space, control or non-ASCII character. */
+"unsafeCharacter" | 
+/**  Not an `athena-desktop://` link of the plain form. */
+"notAnAppLink" | 
+/**  A verb other than `conversation` or `new`. */
+"unknownVerb" | 
+/**  A parameter the verb does not take, or one given twice. */
+"unknownParameter" | 
+/**  A broken `%` escape or text that is not UTF-8. */
+"badEncoding" | 
+/**  Encoded twice. */
+"doubleEncoded" | 
+/**  A control or text-reordering character. */
+"controlCharacter" | 
+/**  A link to another scheme inside the text. */
+"nestedScheme" | 
+/**  Not a conversation id. */
+"badConversationId" | 
+/**  Not an agent id. */
+"badAgentId";
 
 /**  A file dropped on the window, named by an id the backend gave it. */
 export type DroppedFile = {
@@ -881,6 +1012,14 @@ export type FieldProblem = {
 export type FilesDropped = {
 	/**  The files (folders and unreadable paths are left out). */
 	files: DroppedFile[],
+};
+
+/**  A granted folder. */
+export type GrantedFolderView = {
+	/**  The name the agent uses for it. */
+	name: string,
+	/**  Where it is. */
+	path: string,
 };
 
 /**  How the history opened at start, for a notice when it is not the usual. */
@@ -1074,8 +1213,16 @@ media: MediaFile[] } |
 callId: string; 
 /**  The tool. */
 name: string; 
-/**  Its arguments as JSON text. */
-arguments: string } | 
+/**  Its arguments as pretty JSON text (model output: shown, never run). */
+arguments: string; 
+/**  Where the call stands. */
+state: ClientToolState; 
+/**  Who allowed it, once someone did. */
+approvedBy: ApprovedBy | null; 
+/**  The result as pretty JSON text, or why it failed, was denied or not taken. */
+result: string | null; 
+/**  How long the tool ran. */
+durationMs: number | null } | 
 /**  A structured result. */
 { kind: "structuredOutput"; 
 /**  Pretty-printed JSON. */
@@ -1279,6 +1426,14 @@ export type StructuredSource =
 /**  The answer text, parsed as JSON. */
 "answerText";
 
+/**  What the user granted the tools. */
+export type ToolGrantsView = {
+	/**  Folders the file tools may read. */
+	folders: GrantedFolderView[],
+	/**  The ledger `query_transactions` reads. */
+	ledgerFile: string | null,
+};
+
 /**  Where a server tool call stands. */
 export type ToolState = 
 /**  No result yet. */
@@ -1287,6 +1442,22 @@ export type ToolState =
 "done" | 
 /**  Returned an error. */
 "failed";
+
+/**  One tool for one agent. */
+export type ToolView = {
+	/**  Its name, as the agent calls it. */
+	name: string,
+	/**  What the agent is told it does. */
+	description: string,
+	/**  Its parameters' JSON Schema, pretty-printed. */
+	parameters: string,
+	/**  Offered to this agent. */
+	enabled: boolean,
+	/**  Runs without asking ("always allow"). */
+	alwaysAllowed: boolean,
+	/**  An "always allow" was given for an earlier definition: it asks again. */
+	ruleOutdated: boolean,
+};
 
 /**  Tokens, cost and time of a finished execution. */
 export type Usage = {

@@ -35,6 +35,8 @@ const examples: Record<AppError["code"], AppError> = {
   batchFlagged: { code: "batchFlagged", count: 3 },
   batchEmpty: { code: "batchEmpty" },
   unknownBatchRun: { code: "unknownBatchRun", runId: "batch:1" },
+  unknownTool: { code: "unknownTool", toolName: "read_file" },
+  notAFolder: { code: "notAFolder", path: "/home/ana/notes.txt" },
 };
 
 describe("describeError", () => {

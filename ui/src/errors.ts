@@ -157,6 +157,10 @@ export function describeError(error: AppError): string {
       return "The batch has no messages: paste some or import a file first.";
     case "unknownBatchRun":
       return "This batch run is no longer known to the app. Pick it again from the runs list.";
+    case "unknownTool":
+      return `Athena Desktop has no tool named “${error.toolName}”. Reopen Settings → Tools to see the tools it has.`;
+    case "notAFolder":
+      return `“${error.path}” is not a folder, or no longer exists. Choose a folder to grant.`;
   }
 }
 

@@ -30,6 +30,8 @@ export const messages = {
     /** Shown under a running answer after a while without any event. */
     silence: (elapsed: string) =>
       `Nothing new for ${elapsed}. The agent may still be working (the server keeps running it); Stop ends it here.`,
+    /** Shown there instead while a tool call on this computer waits for the user's answer. */
+    waitingForYou: "Waiting for your answer in the approval dialog",
     /** Said after the error sentence of an `executionFailed`. */
     refunded: "The credits for this run were refunded.",
     /** Sends a message that failed before any answer again, as the same message. */
@@ -128,6 +130,14 @@ export const messages = {
     stopped: (agent: string) => `${agent}'s answer was stopped`,
     waiting: (agent: string, note: string) => `${agent} paused. ${note}`,
     failed: (agent: string, error: string) => `${agent} could not finish. ${error}`,
+    /** A call of a tool on this computer changed state. */
+    toolWaiting: (agent: string, tool: string) => `${agent} asks to run ${tool} on this computer. Answer the approval dialog.`,
+    toolRunning: (tool: string, by: "you" | "rule" | null) =>
+      by === "rule" ? `${tool} is running, allowed by your rule` : by === "you" ? `${tool} is running, allowed by you` : `${tool} is running`,
+    toolDone: (tool: string) => `${tool} finished`,
+    toolFailed: (tool: string) => `${tool} failed`,
+    toolDenied: (tool: string) => `${tool} was denied`,
+    toolNotTaken: (tool: string) => `The result of ${tool} was not delivered`,
   },
 
   /** The pieces of an answer (`components/parts`). */
@@ -170,10 +180,35 @@ export const messages = {
     },
     clientTool: {
       title: "Tool on this computer",
-      asked: (name: string) => `The agent asked to run ${name} on this computer.`,
+      /** The card's accessible name. */
+      label: (name: string, state: string) => `Tool on this computer: ${name}. ${state}`,
+      states: {
+        received: "Checking…",
+        waitingForYou: "Waiting for you — answer the dialog",
+        running: "Running",
+        done: "Done",
+        failed: "Failed",
+        denied: "Denied by you",
+        notTaken: "Not delivered",
+      },
+      doneIn: (duration: string) => `Done in ${duration}`,
+      allowedBy: { you: "allowed by you", rule: "allowed by your rule" },
+      /** Under the header while the native dialog asks. */
+      waitingHelp:
+        "Athena Desktop asks you in its own dialog window (it may be behind this one). Nothing runs until you answer there.",
       arguments: "Arguments",
-      notEnabled:
-        "Running tools on this computer isn't enabled in this version of Athena Desktop, so the agent keeps waiting for the result.",
+      noArguments: "(no arguments)",
+      copy: "Copy",
+      copied: "Copied",
+      copyFailed: "Copy failed",
+      copyLabel: "Copy the arguments",
+      result: "Result",
+      why: "Why",
+      hiddenCharacters:
+        "This text contains invisible or direction-changing characters; each is shown as its code, like ⟨U+202E⟩.",
+      hiddenCharacter: (code: string) => `Invisible character ${code}`,
+      showAll: (n: string) => `Show all ${n} lines`,
+      showFewer: "Show fewer lines",
     },
     structured: {
       title: "Structured output",
@@ -423,6 +458,45 @@ export const messages = {
     alwaysPreviewHint: "Send shows the cost first and waits for you to confirm.",
   },
 
+  /** Tools on this computer, in the dialog (`components/settings/ToolsSection`). */
+  tools: {
+    title: "Tools on this computer",
+    intro: "Agents can ask to run these tools on this computer. Each call asks you first, unless you chose Always allow.",
+    agent: "Agent",
+    noAgents: "The active workspace has no agents yet: add one above to offer it tools.",
+    noWorkspace: "The active workspace couldn't be loaded, so its agents can't be listed.",
+    loading: "Loading the tools…",
+    retry: "Try again",
+    offer: (agent: string) => `Offer to ${agent}`,
+    parameters: "Parameters",
+    parametersLabel: (tool: string) => `Parameters of ${tool}`,
+    alwaysAllowed: "Runs without asking",
+    revoke: "Revoke",
+    revokeLabel: (tool: string) => `Revoke Always allow for ${tool}: it will ask again`,
+    revoked: (tool: string) => `${tool} will ask again before it runs.`,
+    ruleOutdated: "Always allow no longer applies: the tool changed; it will ask again",
+    removeRule: "Remove rule",
+    removeRuleLabel: (tool: string) => `Remove the outdated Always allow rule for ${tool}`,
+    count: (n: number, limit: number) => `${n} of ${limit} tools offered to this agent`,
+    atLimit: (limit: number) =>
+      `That is the most one message can offer (the server accepts at most ${limit} tools), so no more can be added. Stop offering one to offer another.`,
+    foldersTitle: "Folders the file tools may read",
+    foldersNone: "No folders granted: the file tools can't read anything yet.",
+    folderName: "Name the agent uses",
+    folderPath: "Folder",
+    removeFolder: "Remove",
+    removeFolderLabel: (name: string) => `Stop granting the folder ${name}`,
+    grantFolder: "Grant a folder…",
+    granted: (name: string, path: string) => `Granted ${path}: the agent calls it ${name}.`,
+    granting: "Choose a folder in the dialog…",
+    ledgerTitle: "Ledger for query_transactions",
+    ledgerNone: "None chosen",
+    chooseLedger: "Choose ledger…",
+    choosingLedger: "Choose a file in the dialog…",
+    forgetLedger: "Forget",
+    forgetLedgerLabel: "Forget the ledger file",
+  },
+
   /** The bar at the bottom of the window. */
   status: {
     label: "Workspace status",
@@ -565,6 +639,25 @@ export const messages = {
       cancelledItem: "Cancelled before it was sent.",
       cost: (shown: string) => `Cost ${shown}`,
       announceEnded: (status: string, counts: string) => `Batch ${status.toLowerCase()}: ${counts}`,
+    },
+  },
+
+  /** `athena-desktop://` links from outside the app (`components/useDeepLinks`). */
+  deepLinks: {
+    refused: (why: string) =>
+      `A link tried to open Athena Desktop and was refused: ${why}. Links can only open a chat or start one with text you can read before sending.`,
+    reasons: {
+      tooLong: "it is too long",
+      unsafeCharacter: "it has characters a link cannot have",
+      notAnAppLink: "it is not an Athena Desktop link",
+      unknownVerb: "it asks for something the app does not do from a link",
+      unknownParameter: "it carries something the app does not take from a link",
+      badEncoding: "it is garbled",
+      doubleEncoded: "it is encoded twice, a way of hiding what it says",
+      controlCharacter: "it has invisible control characters",
+      nestedScheme: "its text carries another kind of link",
+      badConversationId: "it names no valid chat",
+      badAgentId: "it names no valid agent",
     },
   },
 

@@ -12,6 +12,8 @@ use crate::{Result, process, root, seams, setup};
 const PAGE_BENCHMARKS: &[&str] = &[
     "tests/e2e/bench/stream.bench.mjs",
     "tests/e2e/bench/batch.bench.mjs",
+    // sizes, start-up and idle memory of the release build and its .deb
+    "tests/e2e/bench/installed.bench.mjs",
 ];
 
 /// Each benchmark: the cargo arguments that run it.
@@ -22,9 +24,24 @@ const BENCHMARKS: &[&[&str]] = &[
     &["bench", "-p", "athena-core", "--bench", "history_writer"],
 ];
 
-/// `only`: `Some("page")` runs the real-window benchmarks alone, `Some("cargo")` the
-/// others alone; `None` runs all.
-pub fn bench(only: Option<&str>) -> Result {
+/// `args`: `page` runs the real-window benchmarks alone, `cargo` the others alone,
+/// neither runs all; `--compare OLD.json` adds each figure's ratio to an earlier report.
+pub fn bench(args: &[String]) -> Result {
+    let mut only = None;
+    let mut compare_to = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--compare" => {
+                compare_to = Some(args.next().ok_or("--compare needs a report file")?.clone());
+            }
+            group => only = Some(group),
+        }
+    }
+    // Read before the benchmarks run, so that a wrong path fails in seconds.
+    if let Some(old) = &compare_to {
+        std::fs::metadata(old).map_err(|e| format!("{old}: {e}"))?;
+    }
     setup::build_ui_dist_if_missing()?;
     let (page, others) = match only {
         None => (true, true),
@@ -51,6 +68,13 @@ pub fn bench(only: Option<&str>) -> Result {
         return Err("the benchmarks printed no figures".into());
     }
     print_table(&rows);
+    let report = crate::bench_report::write(&rows)?;
+    println!("\nxtask: the figures are in {}", report.display());
+    if let Some(old) = compare_to {
+        println!("\ncompared with {old}:");
+        let compared = crate::bench_report::compare(&rows, std::path::Path::new(&old))?;
+        print_table_with(&["figure", "before", "now", "ratio"], &compared);
+    }
     Ok(())
 }
 
@@ -65,6 +89,14 @@ fn page_benchmarks() -> Result<Vec<[String; 4]>> {
         None => setup::build_app(true)?,
     };
     seams::check(&app, false)?;
+    // The .deb of this build, for its size (Linux; other platforms measure the binary).
+    let deb = if cfg!(target_os = "linux") && std::env::var_os("ATHENA_BENCH_APP").is_none() {
+        crate::bundle::package(&app)?
+            .find("deb")
+            .map(std::path::Path::to_owned)
+    } else {
+        None
+    };
     process::cargo(&[
         "build",
         "--release",
@@ -83,6 +115,9 @@ fn page_benchmarks() -> Result<Vec<[String; 4]>> {
         command.current_dir(root()).stderr(Stdio::inherit());
         for (key, value) in bench.env() {
             command.env(key, value);
+        }
+        if let Some(deb) = &deb {
+            command.env("ATHENA_DEB", deb);
         }
         match command.output() {
             Ok(output) => {
@@ -111,7 +146,10 @@ fn parse_figure(line: &str) -> Option<[String; 4]> {
 }
 
 fn print_table(rows: &[[String; 4]]) {
-    let headers = ["benchmark", "figure", "value", "unit"];
+    print_table_with(&["benchmark", "figure", "value", "unit"], rows);
+}
+
+fn print_table_with(headers: &[&str; 4], rows: &[[String; 4]]) {
     let widths: Vec<usize> = (0..4)
         .map(|i| {
             rows.iter()
@@ -134,7 +172,7 @@ fn print_table(rows: &[[String; 4]]) {
             w3 = widths[3]
         )
     };
-    println!("\n{}", line(headers));
+    println!("\n{}", line(*headers));
     println!(
         "|{}|",
         widths

@@ -17,9 +17,26 @@ pub fn e2e(only: &[String]) -> Result {
     let app = setup::build_app_as_tested()?;
     // The suite drives the seams; make sure this build has them.
     seams::check(&app, true)?;
+    // The installed-app test installs the real installer (release build, no seams).
+    let wanted = only.is_empty() || only.iter().any(|f| f.contains("installed"));
+    let installer = if cfg!(target_os = "linux") && wanted {
+        let installers = crate::bundle::build()?;
+        Some(
+            installers
+                .find("deb")
+                .map(Path::to_owned)
+                .ok_or("no .deb was built")?,
+        )
+    } else {
+        None
+    };
     let emulator = setup::target_dir().join("debug").join("athena-emulator");
     let bench = Bench::start(&app, &emulator)?;
-    let outcome = run_suite(&bench.env(), only);
+    let mut env = bench.env();
+    if let Some(deb) = installer {
+        env.push(("ATHENA_DEB", deb.to_string_lossy().into_owned()));
+    }
+    let outcome = run_suite(&env, only);
     bench.stop();
     outcome
 }

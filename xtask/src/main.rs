@@ -2,6 +2,8 @@
 //! fresh Debian machine lacks, so that the README's two commands are the whole set-up.
 
 mod bench;
+mod bench_report;
+mod bundle;
 mod bus;
 mod e2e;
 mod fuzz;
@@ -27,11 +29,15 @@ usage: cargo xtask <command>
                  the bindings check, and the real-window suite
   e2e [FILE...]  the real-window suite only (built app, Xvfb, tauri-driver, WebDriver);
                  with FILEs (tests/e2e/x.test.mjs), only those
-  bench [page|cargo]
+  bench [page|cargo] [--compare OLD.json]
                  every benchmark, printed as one table (page: only the real-window ones,
-                 against the release build; cargo: only the others)
+                 against the release build; cargo: only the others) and written to
+                 target/bench/report.json; with --compare, each figure's ratio to OLD.json
   fuzz [--seconds N] [--target NAME]
                  run athena-api's cargo-fuzz target (default decode_event, 60 s) on nightly
+  bundle         the release installers for this platform (Linux: .deb and .rpm in
+                 target/release/bundle/), with the Tauri CLI from tools/
+  icons          remake every icon in src-tauri/icons/ from src-tauri/icons/icon.svg
   bindings       regenerate ui/src/bindings.ts from the Rust commands and events
   fixtures       regenerate the fold's golden fixtures (tests/fixtures/fold/) from core
   setup          only install what is missing (Debian packages, npm packages, tauri-driver)
@@ -46,7 +52,9 @@ fn main() -> ExitCode {
         Some("run") => run::run(&args[1..]),
         Some("test") => test(),
         Some("e2e") => setup::all().and_then(|()| e2e::e2e(&args[1..])),
-        Some("bench") => setup::all().and_then(|()| bench::bench(args.get(1).map(String::as_str))),
+        Some("bench") => setup::all().and_then(|()| bench::bench(&args[1..])),
+        Some("bundle") => setup::all().and_then(|()| bundle::bundle()),
+        Some("icons") => setup::all().and_then(|()| bundle::icons()),
         Some("bindings") => bindings(),
         Some("fixtures") => fixtures(),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
@@ -101,9 +109,13 @@ fn test() -> Result {
         )
     })?;
     step("real-window suite", || e2e::e2e(&[]))?;
+    // The real-window suite built the release binary and the installers from it (for the
+    // installed-app test): check that same binary rather than building it again.
     step("the release build carries no test seam", || {
-        let app = setup::build_app(true)?;
-        seams::check(&app, false)
+        seams::check(
+            &setup::target_dir().join("release").join("athena-desktop"),
+            false,
+        )
     })?;
     println!(
         "xtask: all checks passed in {:.0} s",

@@ -39,6 +39,9 @@ pub const DEBIAN_PACKAGES: &[&str] = &[
     "gnome-keyring",
     // read the X clipboard back in the real-window suite (copy buttons)
     "xclip",
+    // move and resize the window on the virtual display (tests/e2e/window_state.test.mjs;
+    // there is no window manager to do it)
+    "xdotool",
     // WebM (VP8/VP9 in Matroska) playback in WebKitGTK; a dependency of WebKitGTK
     // already, named so the need is written down (tests/e2e/media.test.mjs proves it)
     "gstreamer1.0-plugins-good",
@@ -52,6 +55,8 @@ pub fn all() -> Result {
     debian_packages()?;
     npm_packages("ui")?;
     npm_packages("tests/e2e")?;
+    // The Tauri CLI: installers, the icon set, update signing keys (tools/package.json).
+    npm_packages("tools")?;
     tauri_driver()
 }
 

@@ -20,6 +20,7 @@ use athena_api::validation::validate_message;
 use athena_api::{ApiError, AthenaClient, ExecuteRequest};
 
 use crate::account_watch::{AccountObserver, watched_events};
+use crate::approvals::{Caller, ClientTools, Suspension};
 use crate::error::storage;
 use crate::executions::{EventStream, Run, events_of, new_idempotency_key};
 use crate::history::{
@@ -99,6 +100,8 @@ struct Inner {
     sink: Arc<dyn ConversationSink>,
     /// Told of the credits and app version in execution responses, when set.
     account: OnceLock<Arc<dyn AccountObserver>>,
+    /// The tools on this computer offered to agents, when set.
+    client_tools: OnceLock<ClientTools>,
     /// One lock per conversation around creating its server conversation, so two
     /// quick messages never create two.
     scope_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
@@ -129,6 +132,7 @@ impl Conversations {
                 workspaces,
                 sink,
                 account: OnceLock::new(),
+                client_tools: OnceLock::new(),
                 scope_locks: Mutex::new(HashMap::new()),
             }),
         }
@@ -138,6 +142,83 @@ impl Conversations {
     /// account from now on (set once; later calls are ignored).
     pub fn observe_accounts(&self, observer: Arc<dyn AccountObserver>) {
         let _ = self.inner.account.set(observer);
+    }
+
+    /// Offers `tools` (those each agent has enabled) with every message from now on,
+    /// and answers their calls (set once; later calls are ignored).
+    pub fn offer_tools(&self, tools: ClientTools) {
+        let _ = self.inner.client_tools.set(tools);
+    }
+
+    /// The tools on this computer, when offered.
+    pub fn client_tools(&self) -> Option<&ClientTools> {
+        self.inner.client_tools.get()
+    }
+
+    /// Answers the client tool calls that the last run of the app left open: each
+    /// execution is brought back, the user asked again (or an answer that was not
+    /// posted is posted), and the resumed answer continues its message. Returns how
+    /// many executions were resumed.
+    ///
+    /// # Errors
+    /// [`CoreError::Storage`].
+    pub fn resume_tool_calls(&self) -> Result<usize, CoreError> {
+        let Some(tools) = self.inner.client_tools.get() else {
+            return Ok(0);
+        };
+        let handles = self
+            .inner
+            .history
+            .executions_with_open_tool_calls()
+            .map_err(storage)?;
+        let mut resumed = 0;
+        for handle in handles {
+            let snapshot = self.snapshot(&handle)?;
+            let conversation = self.conversation(&snapshot.request.conversation_id)?;
+            let calls = tools.stored_calls(&handle).map_err(storage)?;
+            let client = match self.client_of(&conversation) {
+                Ok(client) => client,
+                Err(err) => {
+                    tracing::warn!(error = %err, "a suspended execution cannot be answered now");
+                    continue;
+                }
+            };
+            let answerer = (
+                tools.clone(),
+                self.suspension(&conversation, client, &handle),
+            );
+            self.inner
+                .executions
+                .resume_suspended(&handle, answerer, calls)?;
+            resumed += 1;
+        }
+        Ok(resumed)
+    }
+
+    fn suspension(
+        &self,
+        conversation: &ConversationRecord,
+        client: AthenaClient,
+        handle: &ExecutionHandle,
+    ) -> Suspension {
+        let agent_name = self
+            .workspace(&conversation.workspace_id)
+            .and_then(|w| {
+                w.agents
+                    .iter()
+                    .find(|a| a.id == conversation.agent_id)
+                    .map(|a| a.name.clone())
+            })
+            .unwrap_or_else(|| conversation.agent_name.clone());
+        Suspension {
+            caller: Caller {
+                workspace_id: conversation.workspace_id.clone(),
+                agent_id: conversation.agent_id.clone(),
+                agent_name,
+            },
+            client,
+            handle: handle.clone(),
+        }
     }
 
     /// The executions behind the conversations.
@@ -540,27 +621,51 @@ impl Conversations {
             .workspace(&request.workspace_id)
             .and_then(|w| w.external_user_id.clone());
         let key = run.idempotency_key.clone();
-        self.inner.executions.launch(run, async move {
-            let scope = this.scope_for(&client, &request.conversation_id).await?;
-            let mut wire = ExecuteRequest::message(request.message);
-            if wire.message.as_deref().is_some_and(|m| m.trim().is_empty()) {
-                // A wizard agent that needs no message runs on its variables alone.
-                wire.message = None;
-            }
-            wire.variables = request.variables;
-            wire.external_user_id = external_user_id;
-            wire.conversation_scope = scope;
-            let stream = client.execute_stream(&request.agent_id, &wire, Some(key))?;
-            Ok::<EventStream, ExecutionError>(match this.inner.account.get() {
-                Some(observer) => watched_events(
-                    stream,
-                    observer.clone(),
-                    request.workspace_id.clone(),
-                    request.agent_id.clone(),
-                ),
-                None => events_of(stream),
+        // Agents with tools always stream (a sync answer would not list the calls);
+        // the tools offered are those enabled for the agent when it is sent.
+        let tools = self.inner.client_tools.get();
+        let offered = tools
+            .map(|t| t.offered(&request.workspace_id, &request.agent_id))
+            .transpose()
+            .unwrap_or_else(|err| {
+                tracing::error!(error = %err, "the agent's tools could not be read; none offered");
+                None
             })
-        });
+            .unwrap_or_default();
+        let answerer = tools
+            .zip(self.conversation(&request.conversation_id).ok())
+            .map(|(tools, conversation)| {
+                (
+                    tools.clone(),
+                    self.suspension(&conversation, client.clone(), &run.handle),
+                )
+            });
+        self.inner.executions.launch(
+            run,
+            async move {
+                let scope = this.scope_for(&client, &request.conversation_id).await?;
+                let mut wire = ExecuteRequest::message(request.message);
+                if wire.message.as_deref().is_some_and(|m| m.trim().is_empty()) {
+                    // A wizard agent that needs no message runs on its variables alone.
+                    wire.message = None;
+                }
+                wire.variables = request.variables;
+                wire.external_user_id = external_user_id;
+                wire.conversation_scope = scope;
+                wire.client_tools = offered;
+                let stream = client.execute_stream(&request.agent_id, &wire, Some(key))?;
+                Ok::<EventStream, ExecutionError>(match this.inner.account.get() {
+                    Some(observer) => watched_events(
+                        stream,
+                        observer.clone(),
+                        request.workspace_id.clone(),
+                        request.agent_id.clone(),
+                    ),
+                    None => events_of(stream),
+                })
+            },
+            answerer,
+        );
     }
 
     /// The conversation's `conversation_scope`: the one it has, or a fresh server

@@ -64,6 +64,12 @@ pub trait Dialogs: Send + Sync {
     fn pick_files(&self, dialog: &FileDialog) -> Vec<PathBuf>;
     /// Lets the user choose where to save; `None` when cancelled.
     fn save_file(&self, dialog: &FileDialog) -> Option<PathBuf>;
+    /// Lets the user choose a folder; `None` when cancelled (and where folders
+    /// cannot be chosen).
+    fn pick_folder(&self, dialog: &FileDialog) -> Option<PathBuf> {
+        let _ = dialog;
+        None
+    }
 }
 
 /// The label of the button that opens a link.

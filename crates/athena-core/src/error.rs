@@ -62,6 +62,12 @@ pub enum CoreError {
     /// No batch run has this id.
     #[error("no batch run has the id {0}")]
     UnknownBatchRun(String),
+    /// This app has no tool of that name.
+    #[error("no tool is named {0}")]
+    UnknownTool(String),
+    /// What was chosen is not a folder (or no longer exists).
+    #[error("{0} is not a folder")]
+    NotAFolder(String),
     /// A call to the server that starts no execution (a cost preview) failed; why, in
     /// the terms of an execution's failure (server strings redacted).
     #[error("the server call failed: {0:?}")]

@@ -9,8 +9,9 @@ use athena_api::{ApiError, ExecuteRequest, ExecutionEvent};
 use futures_util::{FutureExt, Stream};
 use tokio::sync::{Notify, watch};
 
-use crate::history::{History, MessageRecord};
-use crate::runner;
+use crate::approvals::{ClientTools, Suspension};
+use crate::history::{History, MessageRecord, StoredToolCall};
+use crate::runner::{self, RunEnd};
 use crate::{
     CoreError, ExecutionChange, ExecutionError, ExecutionHandle, ExecutionRequest,
     ExecutionSnapshot, ExecutionStatus, ExecutionUpdate, InspectLog, Part, UpdateSink, Workspace,
@@ -135,10 +136,14 @@ impl Executions {
         let handle = run.handle.clone();
         let client = workspace.client.clone();
         let key = run.idempotency_key.clone();
-        self.launch(run, async move {
-            let stream = client.execute_stream(&agent_id, &wire, Some(key))?;
-            Ok(events_of(stream))
-        });
+        self.launch(
+            run,
+            async move {
+                let stream = client.execute_stream(&agent_id, &wire, Some(key))?;
+                Ok(events_of(stream))
+            },
+            None,
+        );
         Ok(handle)
     }
 
@@ -273,7 +278,9 @@ impl Executions {
     /// Runs a recorded execution: awaits `start` (which opens its stream; anything
     /// it needs first, like the conversation's scope, happens there), then reads the
     /// stream. A stop request is honoured while `start` is still waiting too.
-    pub(crate) fn launch<F>(&self, run: Run, start: F)
+    /// With `answerer`, a suspension for client tools is answered (see
+    /// [`ClientTools`]) and the resumed stream read into the same execution.
+    pub(crate) fn launch<F>(&self, run: Run, start: F, answerer: Option<Answerer>)
     where
         F: Future<Output = Result<EventStream, ExecutionError>> + Send + 'static,
     {
@@ -293,7 +300,7 @@ impl Executions {
                     opened = start => opened,
                 };
                 match opened {
-                    Ok(events) => runner::run(events, publisher, frame, stop).await,
+                    Ok(events) => drive(events, publisher, frame, stop, answerer).await,
                     Err(error) => {
                         tracing::warn!(?error, "could not start the execution");
                         publisher.publish(ExecutionChange::Failed { error });
@@ -309,6 +316,41 @@ impl Executions {
         });
     }
 
+    /// Answers the open client tool calls of an execution the last run of the app
+    /// left suspended (brought back with [`Self::adopt`] first), then reads the
+    /// resumed stream into it.
+    ///
+    /// # Errors
+    /// [`CoreError::UnknownExecution`].
+    pub(crate) fn resume_suspended(
+        &self,
+        handle: &ExecutionHandle,
+        answerer: Answerer,
+        calls: Vec<StoredToolCall>,
+    ) -> Result<(), CoreError> {
+        let entry = self.entry(handle)?;
+        let Run {
+            publisher, stop, ..
+        } = self.run_of(handle, entry);
+        let frame = self.shared.frame_interval;
+        let on_panic = publisher.clone();
+        self.shared.runtime.spawn(async move {
+            let run = AssertUnwindSafe(async move {
+                let (tools, suspension) = &answerer;
+                if let Some(resumed) = tools.answer(suspension, &publisher, &stop, calls).await {
+                    drive(resumed, publisher, frame, stop, Some(answerer)).await;
+                }
+            });
+            if run.catch_unwind().await.is_err() {
+                tracing::error!("an execution's task panicked; marked interrupted");
+                on_panic.publish(ExecutionChange::Failed {
+                    error: ExecutionError::Interrupted,
+                });
+            }
+        });
+        Ok(())
+    }
+
     fn spawn<S>(&self, events: S, publisher: Publisher, stop: Arc<Notify>)
     where
         S: Stream<Item = Result<ExecutionEvent, ApiError>> + Unpin + Send + 'static,
@@ -318,7 +360,7 @@ impl Executions {
         self.shared.runtime.spawn(async move {
             // A bug in one execution's task must not take the app down: the
             // execution is marked interrupted and the others go on.
-            let run = AssertUnwindSafe(runner::run(events, publisher, frame, stop));
+            let run = AssertUnwindSafe(runner::run(events, publisher, frame, stop, false));
             if run.catch_unwind().await.is_err() {
                 tracing::error!("an execution's task panicked; marked interrupted");
                 on_panic.publish(ExecutionChange::Failed {
@@ -412,6 +454,41 @@ impl Executions {
     }
 }
 
+/// What answers an execution's client tool calls: the tools, and whose calls.
+pub(crate) type Answerer = (ClientTools, Suspension);
+
+/// Reads an execution's events; each suspension for client tools is answered (with
+/// an answerer) and the resumed stream read on, until the execution ends.
+async fn drive(
+    mut events: EventStream,
+    publisher: Publisher,
+    frame: Duration,
+    stop: Arc<Notify>,
+    answerer: Option<Answerer>,
+) {
+    loop {
+        let end = runner::run(
+            events,
+            publisher.clone(),
+            frame,
+            stop.clone(),
+            answerer.is_some(),
+        )
+        .await;
+        let (RunEnd::Suspended(calls), Some((tools, suspension))) = (end, &answerer) else {
+            return;
+        };
+        let execution_id = publisher.execution_id().unwrap_or_default();
+        let calls = tools
+            .record_calls(&suspension.handle, &execution_id, calls)
+            .await;
+        match tools.answer(suspension, &publisher, &stop, calls).await {
+            Some(resumed) => events = resumed,
+            None => return,
+        }
+    }
+}
+
 /// The events of an HTTP execution stream, as a `Stream`.
 pub(crate) fn events_of(stream: athena_api::ExecutionStream) -> EventStream {
     Box::pin(futures_util::stream::unfold(stream, |mut s| async move {
@@ -464,6 +541,11 @@ impl Publisher {
     /// The part at `index`, as folded so far.
     pub(crate) fn part(&self, index: u32) -> Option<Part> {
         lock(&self.execution).parts.get(index as usize).cloned()
+    }
+
+    /// How many parts the execution has.
+    pub(crate) fn part_count(&self) -> u32 {
+        u32::try_from(lock(&self.execution).parts.len()).unwrap_or(u32::MAX)
     }
 
     /// The server's id, once known.

@@ -12,10 +12,12 @@ mod account;
 mod account_watch;
 mod agent_check;
 mod agents_file;
+pub mod approvals;
 pub mod batch;
 mod batch_runs;
 mod conversations;
 mod costs;
+pub mod deep_link;
 pub mod dialogs;
 mod dropped;
 mod error;
@@ -32,6 +34,7 @@ mod runner;
 pub mod secrets;
 pub mod set_aside;
 pub mod settings;
+pub mod tools;
 mod workspace;
 mod workspace_profiles;
 mod workspaces;
@@ -55,7 +58,10 @@ pub use execution::{
 };
 pub use executions::Executions;
 pub use inspect::{InspectLog, InspectedEvent, MAX_INSPECTED_BYTES, MAX_INSPECTED_EVENTS};
-pub use parts::{MediaFile, MediaState, Part, StructuredSource, ToolState, WaitingReason};
+pub use parts::{
+    ApprovedBy, ClientToolState, MediaFile, MediaState, Part, StructuredSource, ToolState,
+    WaitingReason,
+};
 pub use private_dir::create_private_dir;
 pub use workspace::{
     AgentSummary, DEMO_WORKSPACE_ID, KeyStorage, Workspace, WorkspaceKind, workspace_key,

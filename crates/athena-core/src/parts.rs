@@ -72,14 +72,27 @@ pub enum Part {
         /// The generated files, once ready.
         media: Vec<MediaFile>,
     },
-    /// A tool the agent asked to run on this computer.
+    /// A tool the agent asked to run on this computer, and what became of it.
     ClientToolCall {
         /// The call to answer.
         call_id: String,
         /// The tool's name.
         name: String,
-        /// Its arguments as JSON text (unvalidated model output).
+        /// Its arguments as pretty JSON text (unvalidated model output).
         arguments: String,
+        /// Where the call stands (`received` in histories written before tools ran).
+        #[serde(default)]
+        state: ClientToolState,
+        /// Who allowed it to run, once someone did.
+        #[serde(default)]
+        approved_by: Option<ApprovedBy>,
+        /// The result as pretty JSON text, or why it failed, was denied or was not
+        /// taken by the server.
+        #[serde(default)]
+        result: Option<String>,
+        /// How long the tool ran, once it finished.
+        #[serde(default)]
+        duration_ms: Option<u64>,
     },
     /// A structured result.
     StructuredOutput {
@@ -114,6 +127,39 @@ pub enum ToolState {
     Done,
     /// Returned an error.
     Failed,
+}
+
+/// Where a call of a tool on this computer stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientToolState {
+    /// Arrived; its arguments are being checked.
+    #[default]
+    Received,
+    /// The app is asking the user, in a native dialog.
+    WaitingForYou,
+    /// Allowed (see `approved_by`) and running.
+    Running,
+    /// Ran and returned its result.
+    Done,
+    /// Could not run or failed: arguments that do not fit the tool, a tool not
+    /// enabled, an error or a time-out while running.
+    Failed,
+    /// The user said no (or closed the dialog).
+    Denied,
+    /// Answered, but the server no longer expected it (or the user stopped the
+    /// execution first): reported once, never sent again.
+    NotTaken,
+}
+
+/// Who allowed a call of a tool on this computer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovedBy {
+    /// The user, in the dialog.
+    You,
+    /// A rule the user set earlier ("always allow").
+    Rule,
 }
 
 /// Where a media job stands.

@@ -31,16 +31,49 @@ enum Growing {
     Reasoning,
 }
 
-/// Reads `events` to their end, or until `stop` is notified.
-pub(crate) async fn run<S>(events: S, publisher: Publisher, frame: Duration, stop: Arc<Notify>)
+/// A call of a tool on this computer that the execution waits for.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PendingCall {
+    /// Its part in the execution.
+    pub(crate) index: u32,
+    /// The server's id of the call.
+    pub(crate) call_id: String,
+    /// The tool's name.
+    pub(crate) name: String,
+    /// The arguments as the model wrote them.
+    pub(crate) arguments: serde_json::Value,
+}
+
+/// How a read of an execution's events ended.
+#[derive(Debug)]
+pub(crate) enum RunEnd {
+    /// The execution ended (finished, failed or stopped): its last change is out.
+    Ended,
+    /// The server suspended it until these calls are answered; nothing final was
+    /// published, so the execution is still running as the user sees it.
+    Suspended(Vec<PendingCall>),
+}
+
+/// Reads `events` to their end, or until `stop` is notified. With `answers_tools`,
+/// a suspension for client tools (`final` with `awaiting_client_tool`) is returned
+/// with its calls instead of ending the execution. Parts are added after those the
+/// execution already has, so a resumed stream continues the same answer.
+pub(crate) async fn run<S>(
+    events: S,
+    publisher: Publisher,
+    frame: Duration,
+    stop: Arc<Notify>,
+    answers_tools: bool,
+) -> RunEnd
 where
     S: Stream<Item = Result<ExecutionEvent, ApiError>> + Unpin,
 {
+    let parts = publisher.part_count();
     let mut runner = Runner {
         publisher,
         frame,
         started: Instant::now(),
-        parts: 0,
+        parts,
         open: None,
         pending: String::new(),
         last_flush: None,
@@ -48,8 +81,16 @@ where
         tools: HashMap::new(),
         nodes: HashMap::new(),
         media: HashMap::new(),
+        answers_tools,
+        pending_calls: Vec::new(),
+        suspended: false,
     };
     runner.read(events, stop).await;
+    if runner.suspended {
+        RunEnd::Suspended(runner.pending_calls)
+    } else {
+        RunEnd::Ended
+    }
 }
 
 struct Runner {
@@ -67,6 +108,12 @@ struct Runner {
     tools: HashMap<String, u32>,
     nodes: HashMap<String, u32>,
     media: HashMap<String, u32>,
+    /// Whether a suspension for client tools is handed back rather than final.
+    answers_tools: bool,
+    /// The client tool calls of this stream, in order.
+    pending_calls: Vec<PendingCall>,
+    /// Set when the stream ended in a suspension that is handed back.
+    suspended: bool,
 }
 
 impl Runner {
@@ -157,10 +204,20 @@ impl Runner {
                 ..
             }) => {
                 self.close_open();
-                self.add(Part::ClientToolCall {
+                let index = self.add(Part::ClientToolCall {
+                    call_id: tool_call_id.clone(),
+                    name: name.clone(),
+                    arguments: pretty_json(&arguments),
+                    state: crate::ClientToolState::Received,
+                    approved_by: None,
+                    result: None,
+                    duration_ms: None,
+                });
+                self.pending_calls.push(PendingCall {
+                    index,
                     call_id: tool_call_id,
                     name,
-                    arguments: pretty(&arguments),
+                    arguments,
                 });
             }
             Ok(ExecutionEvent::NodeStart(node)) => {
@@ -210,6 +267,14 @@ impl Runner {
             }
             Ok(ExecutionEvent::Final(fin)) => {
                 self.close_open();
+                if self.answers_tools
+                    && fin.status == athena_api::ExecutionStatus::AwaitingClientTool
+                    && !self.pending_calls.is_empty()
+                {
+                    // Not the end: the app answers the calls and the stream resumes.
+                    self.suspended = true;
+                    return true;
+                }
                 self.finish(fin);
                 return true;
             }
@@ -562,6 +627,12 @@ impl Runner {
             message_id: fin.message_id,
         });
     }
+}
+
+/// JSON as pretty text, strings included (a client tool's arguments are shown as
+/// the JSON the model wrote).
+pub(crate) fn pretty_json(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
 /// JSON as pretty text; a string value is shown as itself.

@@ -56,6 +56,10 @@ pub struct Settings {
     pub active_workspace: Option<String>,
     /// Per-workspace preferences, by workspace id.
     pub workspaces: BTreeMap<String, WorkspacePreferences>,
+    /// Where the app asks for updates (an `https` address serving the updater's
+    /// `latest.json`). `None`, the default, means the app never asks: updates are off
+    /// until someone who runs a release server sets it.
+    pub update_endpoint: Option<String>,
 }
 
 impl Default for Settings {
@@ -66,6 +70,7 @@ impl Default for Settings {
             theme: Theme::default(),
             active_workspace: None,
             workspaces: BTreeMap::new(),
+            update_endpoint: None,
         }
     }
 }
@@ -317,6 +322,9 @@ fn from_object(object: &Map<String, Value>) -> Result<Settings, SettingsProblem>
             settings.workspaces.insert(id.clone(), kept);
         }
     }
+    if let Some(value) = present(object, "updateEndpoint") {
+        settings.update_endpoint = Some(text(value, "updateEndpoint")?);
+    }
     settings.validate()?;
     Ok(settings)
 }
@@ -355,6 +363,9 @@ impl Settings {
                 check_id(agent, "workspaces.lastAgentId")?;
             }
         }
+        if let Some(endpoint) = &self.update_endpoint {
+            check_update_endpoint(endpoint)?;
+        }
         Ok(())
     }
 
@@ -380,8 +391,44 @@ impl Settings {
         object.insert("theme".into(), Value::from(self.theme.as_str()));
         object.insert("activeWorkspace".into(), json!(self.active_workspace));
         object.insert("workspaces".into(), Value::Object(workspaces));
+        object.insert("updateEndpoint".into(), json!(self.update_endpoint));
         object
     }
+}
+
+/// The longest update address kept, in characters.
+const MAX_UPDATE_ENDPOINT_CHARS: usize = 2_048;
+
+/// An update address is `https` (an update is code the app will run: it must not be
+/// swapped on the way, though its signature is checked too), has no user or password
+/// in it, and holds nothing like a secret. `{{current_version}}`, `{{target}}` and
+/// `{{arch}}` are the updater's placeholders and are allowed.
+fn check_update_endpoint(endpoint: &str) -> Result<(), SettingsProblem> {
+    const FIELD: &str = "updateEndpoint";
+    if endpoint.chars().count() > MAX_UPDATE_ENDPOINT_CHARS {
+        return Err(SettingsProblem::invalid(
+            FIELD,
+            "must be at most 2,048 characters",
+        ));
+    }
+    let url = url::Url::parse(endpoint)
+        .map_err(|_| SettingsProblem::invalid(FIELD, "must be an https address"))?;
+    if url.scheme() != "https" || url.host_str().is_none_or(str::is_empty) {
+        return Err(SettingsProblem::invalid(FIELD, "must be an https address"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(SettingsProblem::invalid(
+            FIELD,
+            "must not hold a user name or password",
+        ));
+    }
+    if matches!(redact_secrets(endpoint), Cow::Owned(_)) {
+        return Err(SettingsProblem::invalid(
+            FIELD,
+            "looks like a secret; settings never hold secrets",
+        ));
+    }
+    Ok(())
 }
 
 fn check_id(id: &str, field: &str) -> Result<(), SettingsProblem> {
@@ -418,6 +465,7 @@ mod tests {
             always_preview_cost: true,
             theme: Theme::Dark,
             active_workspace: Some("demo".into()),
+            update_endpoint: Some("https://releases.example.com/{{target}}/latest.json".into()),
             ..Settings::default()
         };
         settings.workspaces.insert(
@@ -433,5 +481,34 @@ mod tests {
         assert_eq!(Value::Object(settings.to_json()), derived);
         let back: Settings = serde_json::from_value(derived).expect("deserializes");
         assert_eq!(back, settings);
+    }
+
+    #[test]
+    fn updates_are_off_until_an_https_endpoint_is_set() {
+        assert_eq!(Settings::default().update_endpoint, None);
+        let loaded = load(Some(
+            br#"{"version":1,"updateEndpoint":"https://releases.example.com/latest.json"}"#,
+        ));
+        assert_eq!(loaded.problem, None);
+        assert_eq!(
+            loaded.settings.update_endpoint.as_deref(),
+            Some("https://releases.example.com/latest.json")
+        );
+        for endpoint in [
+            "http://releases.example.com/latest.json",
+            "file:///tmp/latest.json",
+            "https://user:pw@releases.example.com/latest.json",
+            "https://releases.example.com/latest.json?api_key=abcdefgh12345678",
+            "not an address",
+        ] {
+            let settings = Settings {
+                update_endpoint: Some(endpoint.into()),
+                ..Settings::default()
+            };
+            assert!(
+                matches!(settings.validate(), Err(SettingsProblem::Invalid { ref field, .. }) if field == "updateEndpoint"),
+                "{endpoint}"
+            );
+        }
     }
 }

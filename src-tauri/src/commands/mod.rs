@@ -2,7 +2,9 @@
 
 pub(crate) mod batch;
 pub(crate) mod conversations;
+pub(crate) mod deep_link;
 pub(crate) mod profiles;
+pub(crate) mod tools;
 
 use tauri::State;
 

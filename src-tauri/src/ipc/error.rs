@@ -140,6 +140,17 @@ pub enum AppError {
         /// The id asked for.
         run_id: String,
     },
+    /// This app has no tool of that name.
+    #[serde(rename_all = "camelCase")]
+    UnknownTool {
+        /// The name asked for.
+        tool_name: String,
+    },
+    /// What was chosen is not a folder (or no longer exists).
+    NotAFolder {
+        /// The path chosen.
+        path: String,
+    },
     /// Something in the app went wrong; the log has the details.
     Internal,
 }
@@ -241,6 +252,8 @@ impl From<athena_core::CoreError> for AppError {
             },
             athena_core::CoreError::BatchEmpty => Self::BatchEmpty,
             athena_core::CoreError::UnknownBatchRun(run_id) => Self::UnknownBatchRun { run_id },
+            athena_core::CoreError::UnknownTool(tool_name) => Self::UnknownTool { tool_name },
+            athena_core::CoreError::NotAFolder(path) => Self::NotAFolder { path },
         }
     }
 }

@@ -3,11 +3,13 @@
 
 pub(crate) mod batch;
 mod conversation;
+mod deep_link;
 mod error;
 mod execution;
 mod parts;
 mod profiles;
 mod settings;
+mod tools;
 mod workspace;
 
 pub use batch::{
@@ -20,18 +22,23 @@ pub use conversation::{
     ConversationChanged, ConversationCursor, ConversationNotice, ConversationSummary,
     ConversationView, HistoryStatus,
 };
+pub use deep_link::{DeepLinkAction, DeepLinkReceived, DeepLinkRefusalReason};
 pub use error::{AppError, LinkRefusalReason, ValidationRule};
 pub use execution::{
     ExecutionChange, ExecutionRequest, ExecutionSnapshot, ExecutionStatus, ExecutionUpdate,
     Feedback, FeedbackDelivery, InspectedEvent, InspectedEvents, SendRequest, Usage, VariableValue,
 };
-pub use parts::{MediaFile, MediaState, Part, StructuredSource, ToolState, WaitingReason};
+pub use parts::{
+    ApprovedBy, ClientToolState, MediaFile, MediaState, Part, StructuredSource, ToolState,
+    WaitingReason,
+};
 pub use profiles::{
     AgentAdded, AgentCheck, AgentCheckReport, AgentsImported, CaCertificateView, CostPreview,
     CostRule, FieldProblem, KeyKind, KeyState, KeyView, KeychainStatus, Problem, ProfileInput,
     ProfileKind, ProfileList, ProfileView, WorkspaceStatusChanged,
 };
 pub use settings::{SettingsNotice, SettingsProblem, SettingsView};
+pub use tools::{AgentToolsView, GrantedFolderView, ToolGrantsView, ToolView};
 pub use workspace::{
     AgentSummary, AgentVariable, VariableKind, WorkspaceChoice, WorkspaceOverview,
 };

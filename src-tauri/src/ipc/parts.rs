@@ -82,8 +82,16 @@ pub enum Part {
         call_id: String,
         /// The tool.
         name: String,
-        /// Its arguments as JSON text.
+        /// Its arguments as pretty JSON text (model output: shown, never run).
         arguments: String,
+        /// Where the call stands.
+        state: ClientToolState,
+        /// Who allowed it, once someone did.
+        approved_by: Option<ApprovedBy>,
+        /// The result as pretty JSON text, or why it failed, was denied or not taken.
+        result: Option<String>,
+        /// How long the tool ran.
+        duration_ms: Option<u32>,
     },
     /// A structured result.
     StructuredOutput {
@@ -119,6 +127,36 @@ pub enum ToolState {
     Done,
     /// Returned an error.
     Failed,
+}
+
+/// Where a call of a tool on this computer stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum ClientToolState {
+    /// Arrived; being checked.
+    Received,
+    /// Waiting for the user's answer in the native dialog.
+    WaitingForYou,
+    /// Allowed and running.
+    Running,
+    /// Returned its result.
+    Done,
+    /// Could not run, or failed.
+    Failed,
+    /// The user said no.
+    Denied,
+    /// The server did not take the answer.
+    NotTaken,
+}
+
+/// Who allowed a call of a tool on this computer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum ApprovedBy {
+    /// The user, in the dialog.
+    You,
+    /// An "always allow" rule.
+    Rule,
 }
 
 /// Where a media job stands.
@@ -253,10 +291,32 @@ impl From<athena_core::Part> for Part {
                 call_id,
                 name,
                 arguments,
+                state,
+                approved_by,
+                result,
+                duration_ms,
             } => Self::ClientToolCall {
                 call_id,
                 name,
                 arguments,
+                state: {
+                    use athena_core::ClientToolState as S;
+                    match state {
+                        S::Received => ClientToolState::Received,
+                        S::WaitingForYou => ClientToolState::WaitingForYou,
+                        S::Running => ClientToolState::Running,
+                        S::Done => ClientToolState::Done,
+                        S::Failed => ClientToolState::Failed,
+                        S::Denied => ClientToolState::Denied,
+                        S::NotTaken => ClientToolState::NotTaken,
+                    }
+                },
+                approved_by: approved_by.map(|by| match by {
+                    athena_core::ApprovedBy::You => ApprovedBy::You,
+                    athena_core::ApprovedBy::Rule => ApprovedBy::Rule,
+                }),
+                result,
+                duration_ms: duration_ms.map(ms),
             },
             P::StructuredOutput { json, source } => Self::StructuredOutput {
                 json,

@@ -123,6 +123,17 @@ impl Dialogs for ScriptedDialogs {
             other => (None, json!({ "mismatch": format!("{other:?}") })),
         })
     }
+
+    fn pick_folder(&self, dialog: &FileDialog) -> Option<PathBuf> {
+        let record = json!({ "kind": "folder", "title": dialog.title });
+        self.answer(record, |answer| match answer {
+            Some(Answer::Files(files)) if files.len() == 1 => {
+                (Some(files[0].clone()), json!(files))
+            }
+            Some(Answer::Cancel) => (None, json!(null)),
+            other => (None, json!({ "mismatch": format!("{other:?}") })),
+        })
+    }
 }
 
 /// Records the links it is asked to open instead of starting a browser.

@@ -7,6 +7,7 @@ import { accepted, addText, append, conversation, snapshot, update } from "../te
 import { createChatStore, type SyncCommands } from "../store/sync";
 import { App, type AppApi, type AppEvents } from "./App";
 import { batchFakes } from "./batch/testFakes";
+import { toolsFakes } from "./settings/toolsFakes";
 
 const overview: WorkspaceOverview = {
   workspaceId: "demo",
@@ -135,6 +136,7 @@ function setup(seed: Seed = {}) {
     removeAgent: vi.fn(),
     importAgents: vi.fn(),
     exportAgents: vi.fn(),
+    ...toolsFakes(),
     ...batchFakes(),
   };
   const events: AppEvents = {

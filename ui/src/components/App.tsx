@@ -28,6 +28,8 @@ import { SettingsDialog, type SettingsApi } from "./settings/SettingsDialog";
 import { StatusBar } from "./StatusBar";
 import { useSettingsView, useWorkspaceStatusEvents, type AppEvents } from "./useBackendState";
 import { useDraftSaver } from "./useDraftSaver";
+import { DeepLinkNotice, useDeepLinks, type DeepLinkApi, type DeepLinkEvents } from "./useDeepLinks";
+import type { DeepLinkAction, DeepLinkRefusalReason } from "../bindings";
 import { WorkspaceBadge } from "./WorkspaceBadge";
 
 /** The commands App and its screens use (a subset of `commands` in bindings.ts). */
@@ -44,10 +46,11 @@ export interface AppApi extends SettingsApi, BatchApi {
 export type { AppEvents };
 
 type Props = {
-  api: AppApi;
+  /** With `takeDeepLinks`, the app follows `athena-desktop://` links. */
+  api: AppApi & Partial<DeepLinkApi>;
   chat: ChatStore;
   /** The backend's workspace events (none: the status bar shows the overview's figures). */
-  events?: AppEvents;
+  events?: AppEvents & Partial<DeepLinkEvents>;
   /** The clock of the sidebar's relative times (Unix ms). */
   now?: () => number;
   /** How long the Batch screen waits after typing before it reads the pasted text again. */
@@ -228,6 +231,34 @@ export function App({ api, chat, events, now = Date.now, batchParseDelayMs }: Pr
       api.reportReady().catch(() => undefined);
     });
   }, [settled, api]);
+
+  // A link from outside opens a chat, or starts one with the agent it names (when this
+  // workspace has it) and its text in the composer, unsent; a refused link is a notice.
+  const [linkRefusal, setLinkRefusal] = useState<DeepLinkRefusalReason | null>(null);
+  const followLink = useCallback(
+    (action: DeepLinkAction) => {
+      if (action.kind === "refused") {
+        setLinkRefusal(action.reason);
+        return;
+      }
+      setScreen("chats");
+      drafts.flush();
+      if (action.kind === "openConversation") {
+        void openConversation(action.conversationId);
+        return;
+      }
+      const known = overview.phase === "loaded" ? overview.overview.agents : [];
+      if (action.agentId && known.some((a) => a.id === action.agentId)) setPicked(action.agentId);
+      setSelected(null);
+      setComposerSession((n) => n + 1);
+      setOpened(null);
+      setOpen({ phase: "loaded" });
+      setText(action.text ?? "");
+      setFocusKey((k) => k + 1);
+    },
+    [drafts, openConversation, overview, setPicked, setSelected, setText],
+  );
+  useDeepLinks(api, events, settled, followLink);
 
   const agents = overview.phase === "loaded" ? overview.overview.agents : [];
   const conversation = selectedId
@@ -532,6 +563,7 @@ export function App({ api, chat, events, now = Date.now, batchParseDelayMs }: Pr
         )}
       </header>
       {history && <HistoryBanner status={history} onDismiss={() => setHistory(null)} />}
+      {linkRefusal && <DeepLinkNotice reason={linkRefusal} onDismiss={() => setLinkRefusal(null)} />}
       {settingsNotice && <SettingsNoticeBanner notice={settingsNotice} onDismiss={() => setSettingsNoticeShown(false)} />}
       {versionNotice && versionNotice.workspaceId === activeOverview?.workspaceId && (
         <AppVersionNotice version={versionNotice.version} checks={versionNotice.checks} onDismiss={() => setVersionNotice(null)} />

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppError, Feedback, InspectedEvents } from "../bindings";
 import { snapshot, text } from "../testFixtures";
 import { Exchange, type ExchangeActions } from "./Exchange";
-import { tool } from "./parts/samples";
+import { clientToolDone, clientToolWaiting, tool } from "./parts/samples";
 
 const writeText = vi.fn(async (_text: string) => undefined);
 
@@ -47,6 +47,14 @@ function renderExchange(
 }
 
 describe("Exchange while running", () => {
+  it("says under the answer that the approval dialog waits, while a tool call asks", () => {
+    renderExchange(snapshot("h1", { parts: [clientToolDone, { ...clientToolWaiting, callId: "ct_2" }] }));
+    expect(screen.getByTestId("silence-counter").textContent).toBe("Waiting for your answer in the approval dialog");
+    cleanup();
+    renderExchange(snapshot("h1", { parts: [clientToolDone] }));
+    expect(screen.queryByTestId("silence-counter")).toBeNull();
+  });
+
   it("has a Stop button that asks the store to stop this execution", async () => {
     const actions = renderExchange(snapshot("h1", { text: "Hal" }));
     const stop = screen.getByRole("button", { name: "Stop answering" });

@@ -20,7 +20,7 @@ import {
 } from "./parts/icons";
 import "./exchange.css";
 import { useCopy } from "./useCopy";
-import { SilenceCounter } from "./SilenceCounter";
+import { SilenceCounter, waitsForYou } from "./SilenceCounter";
 
 const words = messages.exchange;
 
@@ -330,7 +330,7 @@ export const Exchange = memo(function Exchange({
             {describeError(actionError)}
           </p>
         )}
-        {running && <SilenceCounter seq={entry.seq} />}
+        {running && <SilenceCounter seq={entry.seq} waitingForYou={waitsForYou(entry.parts)} />}
         {running ? (
           <StopControl handle={handle} stop={actions.stop} />
         ) : (

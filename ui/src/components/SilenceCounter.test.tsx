@@ -1,6 +1,7 @@
 import { act, cleanup, render, screen } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { SilenceCounter } from "./SilenceCounter";
+import { clientToolDone, clientToolRunning, clientToolWaiting, tool } from "./parts/samples";
+import { SilenceCounter, waitsForYou } from "./SilenceCounter";
 
 describe("SilenceCounter", () => {
   beforeEach(() => {
@@ -31,5 +32,28 @@ describe("SilenceCounter", () => {
     expect(screen.getByTestId("silence-counter")).toBeTruthy();
     rerender(<SilenceCounter seq={2} />);
     expect(screen.queryByTestId("silence-counter")).toBeNull();
+  });
+
+  it("says at once that the approval dialog waits for the user, instead of counting", () => {
+    const { rerender } = render(<SilenceCounter seq={1} waitingForYou />);
+    const notice = screen.getByTestId("silence-counter");
+    expect(notice.textContent).toBe("Waiting for your answer in the approval dialog");
+    expect(notice.getAttribute("role")).toBeNull();
+    act(() => vi.advanceTimersByTime(65_000));
+    expect(screen.getByTestId("silence-counter").textContent).toBe("Waiting for your answer in the approval dialog");
+    rerender(<SilenceCounter seq={2} />);
+    expect(screen.queryByTestId("silence-counter")).toBeNull();
+    act(() => vi.advanceTimersByTime(11_000));
+    expect(screen.getByTestId("silence-counter").textContent).toMatch(/^Nothing new for 11 s\./);
+  });
+});
+
+describe("waitsForYou", () => {
+  it("is true while any tool call on this computer waits for the dialog", () => {
+    expect(waitsForYou([])).toBe(false);
+    expect(waitsForYou([tool, clientToolRunning])).toBe(false);
+    expect(waitsForYou([tool, clientToolWaiting])).toBe(true);
+    expect(waitsForYou([clientToolDone, clientToolWaiting, { ...clientToolWaiting, callId: "ct_2", state: "received" }])).toBe(true);
+    expect(waitsForYou([clientToolDone])).toBe(false);
   });
 });

@@ -63,7 +63,13 @@ pub async fn tls_server(ca: &TestCa, hosts: &[&str]) -> TlsServer {
     let mut params = CertificateParams::new(names).unwrap();
     params.distinguished_name.push(DnType::CommonName, hosts[0]);
     let leaf = params.signed_by(&key, &ca.issuer).unwrap();
-    let server_config = rustls::ServerConfig::builder()
+    // The provider named, not the process default: the app's dependencies enable
+    // both of rustls' providers (the updater plugin brings `ring`), and then rustls
+    // cannot pick one on its own.
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let server_config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
         .with_no_client_auth()
         .with_single_cert(
             vec![leaf.der().clone()],

@@ -30,6 +30,7 @@ mod reads;
 mod records;
 mod rows;
 mod schema;
+mod tools;
 mod writer;
 
 use std::fmt;
@@ -46,6 +47,7 @@ pub use records::{
     MessageRecord, ProfileRecord, StoredMessage, WorkspaceRecord, WorkspaceStatus, WriterStats,
 };
 pub use schema::SCHEMA_VERSION;
+pub use tools::{CallOutcome, CallProgress, GrantKind, StoredToolCall, ToolRule};
 
 use self::ops::WriteOp;
 use self::writer::{Command, Counters};

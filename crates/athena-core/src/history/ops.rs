@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::batches::BatchWrite;
 use super::rows::{insert_message, kind_text};
+use super::tools::ToolWrite;
 use super::{
     ConversationEdit, ConversationRecord, HistoryError, MessageRecord, ProfileRecord,
     WorkspaceRecord, WorkspaceStatus,
@@ -40,6 +41,7 @@ pub(super) enum WriteOp {
         status: WorkspaceStatus,
     },
     Batch(BatchWrite),
+    Tools(ToolWrite),
 }
 
 impl WriteOp {
@@ -74,6 +76,7 @@ impl WriteOp {
             } => save_agents(conn, workspace_id, agents),
             Self::RecordStatus { id, status } => record_status(conn, id, status),
             Self::Batch(write) => write.apply(conn),
+            Self::Tools(write) => write.apply(conn),
         }
     }
 }
@@ -131,6 +134,15 @@ fn delete_workspace(conn: &Connection, id: &str) -> Result<(), HistoryError> {
     // Messages name their workspace too; those of its conversations go with them.
     conn.execute("DELETE FROM workspaces WHERE id = ?1", [id])
         .map_err(HistoryError::sqlite("deleting a workspace"))?;
+    // Tool settings may exist before the workspace's first chat stored it, so they
+    // carry no foreign key: removed by name.
+    for table in ["agent_tools", "tool_rules"] {
+        conn.execute(
+            &format!("DELETE FROM {table} WHERE workspace_id = ?1"),
+            [id],
+        )
+        .map_err(HistoryError::sqlite("deleting a workspace's tool settings"))?;
+    }
     Ok(())
 }
 

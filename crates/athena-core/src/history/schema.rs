@@ -146,8 +146,57 @@ CREATE TABLE batch_calls (
 ) STRICT, WITHOUT ROWID;
 ";
 
+/// Version 4: tools on this computer. Which tools the user enabled for which agent
+/// of a workspace (no foreign key: a tool may be enabled before the workspace's
+/// first chat stores it; deleting a workspace removes them by name); "always allow" rules, each with the fingerprint of the tool
+/// definition it was given for (a changed tool asks again); what the user granted
+/// (folders, the ledger file); and every client tool call of an execution with its
+/// progress (`pending` until answered, `answered` until posted, then `posted`, or
+/// `not_taken`) and its outcome (JSON `{"success": bool, "result": ...}`), so a call
+/// survives a restart. `mark_interrupted` leaves an execution with an unposted call
+/// running: the next start answers it.
+const V4: &str = "
+CREATE TABLE agent_tools (
+    workspace_id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    tool_name TEXT NOT NULL,
+    PRIMARY KEY (workspace_id, agent_id, tool_name)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE tool_rules (
+    workspace_id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    tool_name TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (workspace_id, agent_id, tool_name)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE tool_grants (
+    kind TEXT NOT NULL CHECK (kind IN ('folder', 'ledger')),
+    path TEXT NOT NULL,
+    added_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (kind, path)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE tool_calls (
+    message_handle TEXT NOT NULL REFERENCES messages(handle) ON DELETE CASCADE,
+    call_id TEXT NOT NULL,
+    execution_id TEXT NOT NULL,
+    part_index INTEGER NOT NULL,
+    tool_name TEXT NOT NULL,
+    arguments TEXT NOT NULL,
+    arguments_hash TEXT NOT NULL,
+    progress TEXT NOT NULL CHECK (progress IN ('pending', 'answered', 'posted', 'not_taken')),
+    outcome TEXT,
+    updated_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (message_handle, call_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX tool_calls_open ON tool_calls(progress) WHERE progress IN ('pending', 'answered');
+";
+
 /// Every migration, in order. Append only.
-const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3)];
+const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4)];
 
 /// The schema version this build writes: the number of migrations it knows.
 // The cast cannot truncate: there are a handful of migrations.
@@ -206,12 +255,15 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), rusqlite_migration::E
 
 /// Marks every message the last run left `running` as failed with
 /// [`ExecutionError::Interrupted`], its parts kept and its `seq` one higher (it is a
-/// change the view must see). Returns how many there were.
+/// change the view must see), except one still waiting for client tool results
+/// (answered at start). Returns how many there were.
 pub(super) fn mark_interrupted(conn: &Connection) -> Result<usize, HistoryError> {
     let error = error_json(&ExecutionError::Interrupted)?;
     conn.execute(
         // The literal matches the partial index `messages_running`.
-        "UPDATE messages SET status = ?1, error = ?2, seq = seq + 1 WHERE status = 'running'",
+        "UPDATE messages SET status = ?1, error = ?2, seq = seq + 1 WHERE status = 'running' \
+         AND NOT EXISTS (SELECT 1 FROM tool_calls t WHERE t.message_handle = messages.handle \
+         AND t.progress IN ('pending', 'answered'))",
         (status_text(ExecutionStatus::Failed), error),
     )
     .map_err(HistoryError::sqlite("marking interrupted executions"))

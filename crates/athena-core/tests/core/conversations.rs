@@ -48,22 +48,22 @@ impl Notices {
 }
 
 /// An emulator, a history in a temp folder, and conversations over them.
-struct Bench {
-    server: Option<EmulatorHandle>,
-    dir: tempfile::TempDir,
-    history: History,
-    conversations: Conversations,
-    recorder: Arc<Recorder>,
+pub(crate) struct Bench {
+    pub(crate) server: Option<EmulatorHandle>,
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) history: History,
+    pub(crate) conversations: Conversations,
+    pub(crate) recorder: Arc<Recorder>,
     notices: Arc<Notices>,
 }
 
 impl Bench {
-    async fn start(config: EmulatorConfig) -> Self {
+    pub(crate) async fn start(config: EmulatorConfig) -> Self {
         Self::start_with(config, |c| c).await
     }
 
     /// `tune` adjusts the client's configuration (timeouts, retries, fault headers).
-    async fn start_with(
+    pub(crate) async fn start_with(
         config: EmulatorConfig,
         tune: impl FnOnce(ClientConfig) -> ClientConfig,
     ) -> Self {
@@ -96,20 +96,7 @@ impl Bench {
                 })
                 .collect(),
         };
-        let recorder = Recorder::new();
-        let notices = Arc::new(Notices::default());
-        let executions = Executions::with_history(
-            recorder.clone(),
-            history.clone(),
-            Duration::from_millis(16),
-            tokio::runtime::Handle::current(),
-        );
-        let conversations = Conversations::new(
-            executions,
-            history.clone(),
-            Arc::new(athena_core::WorkspaceRegistry::new(vec![workspace])),
-            notices.clone(),
-        );
+        let (conversations, recorder, notices) = conversations_over(&history, workspace);
         Self {
             server: Some(server),
             dir,
@@ -120,14 +107,37 @@ impl Bench {
         }
     }
 
-    async fn chat_with(&self, agent: &str) -> ConversationRecord {
+    /// The app started again over `history` (the same file, opened anew), against
+    /// the same server: new conversations, executions and recorder.
+    pub(crate) fn reopen(&self, history: History) -> Bench {
+        let workspace = self
+            .conversations
+            .workspace("ws")
+            .expect("the bench's workspace");
+        let (conversations, recorder, notices) =
+            conversations_over(&history, Workspace::clone(&workspace));
+        Bench {
+            server: None,
+            dir: tempfile::tempdir().expect("temp dir"),
+            history,
+            conversations,
+            recorder,
+            notices,
+        }
+    }
+
+    pub(crate) async fn chat_with(&self, agent: &str) -> ConversationRecord {
         self.conversations
             .start("ws", agent)
             .await
             .expect("started")
     }
 
-    async fn send(&self, conversation: &ConversationRecord, message: &str) -> ExecutionHandle {
+    pub(crate) async fn send(
+        &self,
+        conversation: &ConversationRecord,
+        message: &str,
+    ) -> ExecutionHandle {
         self.conversations
             .send(&conversation.id, message.into(), None)
             .await
@@ -135,7 +145,7 @@ impl Bench {
     }
 
     /// Sends and waits for the end; returns the answer text and the last change.
-    async fn ask(
+    pub(crate) async fn ask(
         &self,
         conversation: &ConversationRecord,
         message: &str,
@@ -144,7 +154,7 @@ impl Bench {
         self.answer(&handle).await
     }
 
-    async fn answer(&self, handle: &ExecutionHandle) -> (String, ExecutionChange) {
+    pub(crate) async fn answer(&self, handle: &ExecutionHandle) -> (String, ExecutionChange) {
         let updates = self.recorder.wait_for_end(handle).await;
         let last = updates.last().expect("updates").change.clone();
         (deltas(&updates), last)
@@ -161,6 +171,28 @@ impl Bench {
             .expect("stored")
             .idempotency_key
     }
+}
+
+/// Conversations of `workspace` over `history`, recording their updates.
+fn conversations_over(
+    history: &History,
+    workspace: Workspace,
+) -> (Conversations, Arc<Recorder>, Arc<Notices>) {
+    let recorder = Recorder::new();
+    let notices = Arc::new(Notices::default());
+    let executions = Executions::with_history(
+        recorder.clone(),
+        history.clone(),
+        Duration::from_millis(16),
+        tokio::runtime::Handle::current(),
+    );
+    let conversations = Conversations::new(
+        executions,
+        history.clone(),
+        Arc::new(athena_core::WorkspaceRegistry::new(vec![workspace])),
+        notices.clone(),
+    );
+    (conversations, recorder, notices)
 }
 
 fn without_retries(mut config: ClientConfig) -> ClientConfig {

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use athena_core::history::{
-    ConversationEdit, ConversationPage, ConversationRecord, History, HistoryOpened, MessageRecord,
-    ProfileRecord, SCHEMA_VERSION, WorkspaceRecord, WorkspaceStatus,
+    ConversationEdit, ConversationPage, ConversationRecord, GrantKind, History, HistoryOpened,
+    MessageRecord, ProfileRecord, SCHEMA_VERSION, WorkspaceRecord, WorkspaceStatus,
 };
 use athena_core::{
     AgentSummary, AgentVariable, ExecutionChange, ExecutionError, ExecutionHandle,
@@ -318,6 +318,41 @@ pub(crate) async fn write_fixture_rows(history: &History) {
     history.flush().await;
     write_v2_rows(history).await;
     crate::history_batch::write_v3_rows(history).await;
+    write_v4_rows(history).await;
+}
+
+/// The tools' settings a v4 file holds: a tool enabled for an agent, a folder granted.
+async fn write_v4_rows(history: &History) {
+    history
+        .set_tool_enabled(WS, "agent:fixture", "read_text_file", true)
+        .await
+        .unwrap();
+    history
+        .grant(
+            GrantKind::Folder,
+            "/home/someone/Documents",
+            FIXTURE_SENT_AT,
+        )
+        .await
+        .unwrap();
+}
+
+fn check_v4_rows(history: &History, present: bool) {
+    let enabled = history.enabled_tools(WS, "agent:fixture").unwrap();
+    let folders = history.grants(GrantKind::Folder).unwrap();
+    if present {
+        assert_eq!(enabled, ["read_text_file"]);
+        assert_eq!(folders, ["/home/someone/Documents"]);
+    } else {
+        // What v4 added is there, empty.
+        assert!(enabled.is_empty() && folders.is_empty());
+    }
+    assert!(
+        history
+            .executions_with_open_tool_calls()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 /// Checks the rows of the current schema.
@@ -329,6 +364,7 @@ pub(crate) fn check_fixture_rows(history: &History) {
 fn check_fixture_rows_of(history: &History, version: i64) {
     check_v1_rows(history);
     crate::history_batch::check_v3_rows(history, version >= 3);
+    check_v4_rows(history, version >= 4);
     if version >= 2 {
         check_v2_rows(history);
     } else {

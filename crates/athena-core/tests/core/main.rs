@@ -6,6 +6,7 @@ mod agents_file;
 mod batch_input;
 mod batch_model;
 mod batch_runs;
+mod client_tools;
 mod coalescing;
 mod conversations;
 mod costs;

@@ -215,6 +215,7 @@ fn the_settings_have_no_place_for_a_secret() {
         "theme",
         "activeWorkspace",
         "workspaces",
+        "updateEndpoint",
     ]
     .into_iter()
     .map(String::from)

@@ -34,8 +34,28 @@ fn sample(name: &str, schema: &Value, message: &str) -> Value {
     }
 }
 
-/// Arguments for a call of `tool`: one sample value per property of its schema.
+/// Arguments the message spells out for `tool`: a JSON object right after its name
+/// (`read_text_file {"path": "docs/a.txt"}`), taken as written, even when it does not
+/// fit the tool's schema (so tests can send what a confused model would).
+fn spelled_out(tool: &ClientTool, message: &str) -> Option<Value> {
+    let at = message.find(&tool.name)? + tool.name.len();
+    let rest = message[at..].trim_start();
+    if !rest.starts_with('{') {
+        return None;
+    }
+    serde_json::Deserializer::from_str(rest)
+        .into_iter::<Value>()
+        .next()?
+        .ok()
+        .filter(Value::is_object)
+}
+
+/// Arguments for a call of `tool`: those the message spells out, else one sample
+/// value per property of its schema.
 fn arguments(tool: &ClientTool, message: &str) -> Value {
+    if let Some(args) = spelled_out(tool, message) {
+        return args;
+    }
     let mut args = Map::new();
     if let Some(props) = tool.parameters.get("properties").and_then(Value::as_object) {
         for (name, schema) in props {
@@ -146,5 +166,30 @@ mod tests {
         assert_eq!(names, ["read_file", "list_dir"]);
         assert_eq!(calls[0].arguments, json!({"path":"notes.txt","n":1}));
         assert_ne!(calls[0].tool_call_id, calls[1].tool_call_id);
+    }
+
+    #[test]
+    fn arguments_spelled_out_in_the_message_are_taken_as_written() {
+        let tools = [tool("read_file"), tool("list_dir")];
+        let vars = Map::new();
+        let message = r#"read_file {"path": "../etc/passwd", "extra": [1]} and list_dir"#;
+        let turn = Turn {
+            message,
+            history: &[],
+            variables: &vars,
+            client_tools: &tools,
+            external_user_id: None,
+            attachments: 0,
+            base_url: "",
+            media_generation_time: Duration::ZERO,
+        };
+        let End::Suspend(calls) = first_leg(&turn).end else {
+            panic!("suspends");
+        };
+        assert_eq!(
+            calls[0].arguments,
+            json!({"path": "../etc/passwd", "extra": [1]})
+        );
+        assert_eq!(calls[1].arguments, json!({"path": "notes.txt", "n": 1}));
     }
 }

@@ -31,7 +31,7 @@ function PartView({ part, running, last }: { part: Part; running: boolean; last:
     case "mediaJob":
       return <MediaJobPart part={part} running={running} />;
     case "clientToolCall":
-      return <ClientToolPart part={part} />;
+      return <ClientToolPart part={part} running={running} />;
     case "structuredOutput":
       return <StructuredPart part={part} />;
     case "waiting":

@@ -177,3 +177,32 @@ export function PlusIcon() {
     </Svg>
   );
 }
+
+export function CrossCircleIcon() {
+  return (
+    <Svg>
+      <circle cx="8" cy="8" r="6.25" />
+      <path d="M5.75 5.75l4.5 4.5M10.25 5.75l-4.5 4.5" />
+    </Svg>
+  );
+}
+
+/** A circle struck through: refused. */
+export function BlockedIcon() {
+  return (
+    <Svg>
+      <circle cx="8" cy="8" r="6.25" />
+      <path d="M3.6 12.4l8.8-8.8" />
+    </Svg>
+  );
+}
+
+/** A triangle with an exclamation mark: something did not go through. */
+export function AlertIcon() {
+  return (
+    <Svg>
+      <path d="M8 2.25l6 10.5H2z" />
+      <path d="M8 6.5v3M8 11.25v.01" />
+    </Svg>
+  );
+}

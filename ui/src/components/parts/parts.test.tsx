@@ -2,7 +2,7 @@ import { cleanup, fireEvent, render, screen, within } from "@testing-library/rea
 import { afterEach, describe, expect, it } from "vitest";
 import type { Part } from "../../bindings";
 import { PartList } from "./PartList";
-import { clientTool, media, mediaReady, reasoning, step, structured, tool, toolDone, unknown } from "./samples";
+import { clientToolWaiting, media, mediaReady, reasoning, step, structured, tool, toolDone, unknown } from "./samples";
 
 afterEach(cleanup);
 
@@ -65,13 +65,13 @@ describe("PartList renders every kind of part", () => {
     expect(container.innerHTML).not.toContain("127.0.0.1");
   });
 
-  it("a client tool call as a card that says it is not run in this version", () => {
-    render(<PartList parts={[clientTool]} running={false} />);
+  it("a client tool call as a card with its state, its arguments and, once ended, no claim to wait", () => {
+    const view = render(<PartList parts={[clientToolWaiting]} running />);
     const card = screen.getByTestId("part-client-tool");
-    expect(card.textContent).toContain("The agent asked to run read_file on this computer.");
-    expect(card.querySelector("pre")?.textContent).toBe('{\n  "path": "/etc/hosts"\n}');
-    expect(card.textContent).toContain("isn't enabled in this version");
-    expect(card.textContent).toContain("keeps waiting");
+    expect(within(card).getByTestId("client-tool-status").textContent).toBe("Waiting for you — answer the dialog");
+    expect(card.querySelector("pre")?.textContent).toBe('{\n  "path": "notes/todo.txt"\n}');
+    view.rerender(<PartList parts={[clientToolWaiting]} running={false} />);
+    expect(within(screen.getByTestId("part-client-tool")).getByTestId("client-tool-status").textContent).toBe("Not finished");
   });
 
   it("structured output as a table", () => {

@@ -51,11 +51,45 @@ export const mediaReady: PartOf<"mediaJob"> = {
   media: [{ url: "http://127.0.0.1:1/media/job_1.png", contentType: "image/png", width: 64, height: 48 }],
 };
 
+/** A call of a tool on this computer, just arrived (Rust is checking it). */
 export const clientTool: PartOf<"clientToolCall"> = {
   kind: "clientToolCall",
   callId: "ct_1",
   name: "read_file",
-  arguments: '{"path":"/etc/hosts"}',
+  arguments: '{\n  "path": "notes/todo.txt"\n}',
+  state: "received",
+  approvedBy: null,
+  result: null,
+  durationMs: null,
+};
+
+/** The same call in each state it goes through. */
+export const clientToolWaiting: PartOf<"clientToolCall"> = { ...clientTool, state: "waitingForYou" };
+export const clientToolRunning: PartOf<"clientToolCall"> = { ...clientTool, state: "running", approvedBy: "you" };
+export const clientToolRunningByRule: PartOf<"clientToolCall"> = { ...clientTool, state: "running", approvedBy: "rule" };
+export const clientToolDone: PartOf<"clientToolCall"> = {
+  ...clientTool,
+  state: "done",
+  approvedBy: "you",
+  result: '{\n  "text": "buy milk",\n  "bytes": 9\n}',
+  durationMs: 1200,
+};
+export const clientToolFailed: PartOf<"clientToolCall"> = {
+  ...clientTool,
+  state: "failed",
+  result: "The arguments do not fit the tool's parameters: /path: must be a string",
+};
+export const clientToolDenied: PartOf<"clientToolCall"> = {
+  ...clientTool,
+  state: "denied",
+  result: "The user denied this call.",
+};
+export const clientToolNotTaken: PartOf<"clientToolCall"> = {
+  ...clientTool,
+  state: "notTaken",
+  approvedBy: "rule",
+  result: "The server did not take the result (HTTP 409).",
+  durationMs: 40,
 };
 
 export const structured: PartOf<"structuredOutput"> = {

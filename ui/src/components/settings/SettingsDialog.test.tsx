@@ -2,6 +2,7 @@ import { act, cleanup, fireEvent, render, screen, within } from "@testing-librar
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ProfileList, ProfileView, SettingsView, WorkspaceOverview } from "../../bindings";
 import { SettingsDialog, type SettingsApi } from "./SettingsDialog";
+import { toolsFakes } from "./toolsFakes";
 
 const demo: ProfileView = {
   id: "demo",
@@ -64,6 +65,7 @@ function setup(settings: SettingsView = { alwaysPreviewCost: false, notice: null
     importAgents: vi.fn(),
     exportAgents: vi.fn(),
     setAlwaysPreviewCost: vi.fn(async (on: boolean) => ({ status: "ok" as const, data: { alwaysPreviewCost: on, notice: null } })),
+    ...toolsFakes(),
   };
   const props = { onSettings: vi.fn(), onProfilesChanged: vi.fn(), onOverview: vi.fn(), onClose: vi.fn() };
   return { api, ...props, settings };
@@ -174,5 +176,17 @@ describe("SettingsDialog", () => {
     await act(async () => fireEvent.click(box));
     expect(s.api.setAlwaysPreviewCost).toHaveBeenCalledWith(true);
     expect(s.onSettings).toHaveBeenCalledWith({ alwaysPreviewCost: true, notice: null });
+  });
+
+  it("has a Tools section that lists what the tools may read", async () => {
+    const s = setup();
+    await open(s);
+    const section = screen.getByRole("region", { name: "Tools on this computer" });
+    expect(section.textContent).toContain(
+      "Agents can ask to run these tools on this computer. Each call asks you first, unless you chose Always allow.",
+    );
+    expect(s.api.toolGrants).toHaveBeenCalledOnce();
+    expect(within(section).getByTestId("folders-none")).toBeTruthy();
+    expect(within(section).getByTestId("ledger-file").textContent).toBe("None chosen");
   });
 });

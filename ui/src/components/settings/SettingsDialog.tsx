@@ -7,13 +7,15 @@ import { Modal } from "../Modal";
 import { AgentsSection, type AgentsApi } from "./AgentsSection";
 import { ProfileForm, type ProfileFormApi } from "./ProfileForm";
 import { ProfileList } from "./ProfileList";
+import { ToolsSection, type ToolsApi } from "./ToolsSection";
 import "./settings.css";
 
 const words = messages.settings;
 
 /** The commands the dialog uses (a subset of `commands`). */
 export type SettingsApi = ProfileFormApi &
-  AgentsApi & {
+  AgentsApi &
+  ToolsApi & {
     listProfiles(): Promise<Result<Profiles, AppError>>;
     deleteProfile(profileId: string): Promise<Result<Profiles, AppError>>;
     setAlwaysPreviewCost(on: boolean): Promise<Result<SettingsView, AppError>>;
@@ -154,6 +156,7 @@ export function SettingsDialog({ api, active, settings, onSettings, onProfilesCh
           onOverview={agentsChanged}
         />
       )}
+      <ToolsSection api={api} active={active} />
       <Preferences api={api} settings={settings} onSettings={onSettings} />
     </Modal>
   );
