@@ -22,6 +22,7 @@ const BENCHMARKS: &[&[&str]] = &[
     &["bench", "-p", "athena-emulator", "--bench", "load"],
     &["bench", "-p", "athena-api", "--bench", "decode"],
     &["bench", "-p", "athena-core", "--bench", "history_writer"],
+    &["bench", "-p", "athena-core", "--bench", "history_search"],
 ];
 
 /// `args`: `page` runs the real-window benchmarks alone, `cargo` the others alone,

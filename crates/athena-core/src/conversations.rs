@@ -11,6 +11,10 @@
 //! is sent; **Resend** reuses the key (a `409` then means the first attempt reached the
 //! server), **Regenerate** is a new action with a new key.
 
+mod manage;
+mod markdown;
+mod transfer;
+
 use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -31,6 +35,9 @@ use crate::{
     CoreError, ExecutionChange, ExecutionError, ExecutionHandle, ExecutionRequest,
     ExecutionSnapshot, Executions, Feedback, FeedbackDelivery, Workspace, WorkspaceRegistry,
 };
+
+pub use manage::{ConversationActionError, MAX_TITLE_CHARS};
+pub use transfer::{EXPORT_FORMAT, EXPORT_VERSION};
 
 /// Something the user should know about a conversation, beyond its new state.
 #[derive(Debug, Clone, PartialEq, Eq)]

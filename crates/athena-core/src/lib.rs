@@ -47,7 +47,8 @@ pub use agents_file::{
 };
 pub use batch_runs::{BatchCost, BatchRunChange, BatchRuns, BatchSink, MAX_ITEMS_PER_CALL};
 pub use conversations::{
-    ConversationMessages, ConversationNotice, ConversationSink, ConversationSummary, Conversations,
+    ConversationActionError, ConversationMessages, ConversationNotice, ConversationSink,
+    ConversationSummary, Conversations, EXPORT_FORMAT, EXPORT_VERSION, MAX_TITLE_CHARS,
 };
 pub use costs::{CostPreview, CostRule, preview_cost};
 pub use dropped::{DroppedItem, inspect_dropped};

@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::HistoryError;
 use super::rows::{insert_message, message_by_handle, truncate_parts, upsert_part, write_head};
+use super::search::{index_answer, insert_row};
 use crate::{ExecutionChange, ExecutionHandle, ExecutionSnapshot, ExecutionUpdate};
 
 /// An execution the writer follows.
@@ -82,6 +83,11 @@ impl Live {
                 }
             }
         }
+        if !self.snapshot.status.is_running() {
+            // Indexed once it stops streaming (then again only on a rare later
+            // change: feedback, a resend), from the parts just written.
+            index_answer(conn, self.position)?;
+        }
         Ok(())
     }
 
@@ -152,6 +158,7 @@ fn load(conn: &Connection, update: &ExecutionUpdate) -> Result<(Cached, bool), H
     {
         snapshot.apply(update.seq, &update.change);
         let position = insert_message(conn, &snapshot, "", now_ms())?;
+        insert_row(conn, position)?;
         return Ok((Cached::Stored(Live::clean(position, snapshot)), true));
     }
     Ok((Cached::Skipped(snapshot), false))

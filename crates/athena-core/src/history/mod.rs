@@ -24,12 +24,14 @@
 mod batch_reads;
 mod batches;
 mod cache;
+mod manage;
 mod open;
 mod ops;
 mod reads;
 mod records;
 mod rows;
 mod schema;
+mod search;
 mod tools;
 mod writer;
 
@@ -47,6 +49,7 @@ pub use records::{
     MessageRecord, ProfileRecord, StoredMessage, WorkspaceRecord, WorkspaceStatus, WriterStats,
 };
 pub use schema::SCHEMA_VERSION;
+pub use search::{HIGHLIGHT_END, HIGHLIGHT_START, MAX_SEARCH_RESULTS, SNIPPET_ELLIPSIS, SearchHit};
 pub use tools::{CallOutcome, CallProgress, GrantKind, StoredToolCall, ToolRule};
 
 use self::ops::WriteOp;
@@ -168,6 +171,12 @@ impl History {
     }
 
     fn start(path: Option<PathBuf>, writer: Connection, reader: Connection) -> History {
+        // Deleted text is overwritten with zeros, not merely unlinked: a deleted
+        // conversation must not be readable from the file's free pages (see
+        // `manage.rs`). Costs a little I/O on rewrites of long parts.
+        if let Err(err) = writer.pragma_update(None, "secure_delete", true) {
+            tracing::error!(%err, "history: cannot turn on secure_delete");
+        }
         let counters = Arc::<Counters>::default();
         let (commands, queue) = mpsc::channel();
         let writer = match writer::spawn(writer, queue, Arc::clone(&counters)) {

@@ -8,6 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rusqlite::{Connection, OptionalExtension};
 
 use super::batches::BatchWrite;
+use super::manage::ConversationWrite;
 use super::rows::{insert_message, kind_text};
 use super::tools::ToolWrite;
 use super::{
@@ -42,6 +43,7 @@ pub(super) enum WriteOp {
     },
     Batch(BatchWrite),
     Tools(ToolWrite),
+    Conversation(ConversationWrite),
 }
 
 impl WriteOp {
@@ -62,6 +64,21 @@ impl WriteOp {
         }
     }
 
+    /// The conversation whose executions this write removes, whose cached state the
+    /// writer must drop once it succeeded.
+    pub(super) fn deleted_conversation(&self) -> Option<&str> {
+        match self {
+            Self::Conversation(write) => write.deleted_conversation(),
+            _ => None,
+        }
+    }
+
+    /// Whether the writer must checkpoint and truncate the WAL once this write is
+    /// committed, before answering: it deleted text that must leave the disk.
+    pub(super) fn needs_checkpoint(&self) -> bool {
+        self.deleted_conversation().is_some()
+    }
+
     pub(super) fn apply(&self, conn: &Connection) -> Result<(), HistoryError> {
         match self {
             Self::SaveWorkspace(w) => save_workspace(conn, w),
@@ -77,6 +94,7 @@ impl WriteOp {
             Self::RecordStatus { id, status } => record_status(conn, id, status),
             Self::Batch(write) => write.apply(conn),
             Self::Tools(write) => write.apply(conn),
+            Self::Conversation(write) => write.apply(conn),
         }
     }
 }
@@ -204,7 +222,10 @@ fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-fn create_conversation(conn: &Connection, c: &ConversationRecord) -> Result<(), HistoryError> {
+pub(super) fn create_conversation(
+    conn: &Connection,
+    c: &ConversationRecord,
+) -> Result<(), HistoryError> {
     conn.execute(
         "INSERT INTO conversations (id, workspace_id, agent_id, agent_name, title, \
          server_conversation_id, local_only, archived, created_at_ms, last_activity_ms) \
@@ -278,7 +299,8 @@ fn add_message(conn: &Connection, m: &MessageRecord) -> Result<(), HistoryError>
     let mut snapshot = ExecutionSnapshot::new(m.handle.clone());
     snapshot.seq = 1;
     snapshot.request = m.request.clone();
-    insert_message(conn, &snapshot, &m.idempotency_key, m.sent_at_ms)?;
+    let position = insert_message(conn, &snapshot, &m.idempotency_key, m.sent_at_ms)?;
+    super::search::insert_row(conn, position)?;
     Ok(())
 }
 

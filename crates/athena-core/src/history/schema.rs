@@ -195,8 +195,45 @@ CREATE TABLE tool_calls (
 CREATE INDEX tool_calls_open ON tool_calls(progress) WHERE progress IN ('pending', 'answered');
 ";
 
+/// Version 5: full-text search over every message (see `search.rs`). One FTS5 row
+/// per message, its rowid the message's `position`: the user's message and the
+/// answer's text parts (joined by line breaks), without the private-use characters
+/// U+E000 and U+E001 that `snippet()` uses as highlight markers. The writer inserts a
+/// message's row when it stores the message (an imported one with its answer) and
+/// fills `answer` once the execution stops streaming; triggers follow a changed
+/// message and remove the row with its message (cascades included). FTS5's `secure-delete`
+/// removes a deleted row's terms from the index itself, so deleted text leaves the
+/// file. Existing messages are indexed here; this copy of the answer query is frozen
+/// with the migration (the writer's lives in `search.rs`).
+const V5: &str = "
+CREATE VIRTUAL TABLE message_search USING fts5(
+    message, answer, tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO message_search (message_search, rank) VALUES ('secure-delete', 1);
+
+CREATE TRIGGER message_search_message AFTER UPDATE OF message ON messages
+WHEN old.message IS NOT new.message BEGIN
+    UPDATE message_search
+    SET message = replace(replace(new.message, char(57344), ''), char(57345), '')
+    WHERE rowid = new.position;
+END;
+CREATE TRIGGER message_search_delete AFTER DELETE ON messages BEGIN
+    DELETE FROM message_search WHERE rowid = old.position;
+END;
+
+INSERT INTO message_search (rowid, message, answer)
+SELECT m.position,
+    replace(replace(m.message, char(57344), ''), char(57345), ''),
+    replace(replace((
+        SELECT coalesce(group_concat(json_extract(p.json, '$.text'), char(10) ORDER BY p.idx), '')
+        FROM parts p
+        WHERE p.message_position = m.position AND json_extract(p.json, '$.part') = 'text'
+    ), char(57344), ''), char(57345), '')
+FROM messages m;
+";
+
 /// Every migration, in order. Append only.
-const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4)];
+const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)];
 
 /// The schema version this build writes: the number of migrations it knows.
 // The cast cannot truncate: there are a handful of migrations.
@@ -259,14 +296,25 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), rusqlite_migration::E
 /// (answered at start). Returns how many there were.
 pub(super) fn mark_interrupted(conn: &Connection) -> Result<usize, HistoryError> {
     let error = error_json(&ExecutionError::Interrupted)?;
-    conn.execute(
-        // The literal matches the partial index `messages_running`.
-        "UPDATE messages SET status = ?1, error = ?2, seq = seq + 1 WHERE status = 'running' \
-         AND NOT EXISTS (SELECT 1 FROM tool_calls t WHERE t.message_handle = messages.handle \
-         AND t.progress IN ('pending', 'answered'))",
-        (status_text(ExecutionStatus::Failed), error),
-    )
-    .map_err(HistoryError::sqlite("marking interrupted executions"))
+    let positions = conn
+        .prepare(
+            // The literal matches the partial index `messages_running`.
+            "UPDATE messages SET status = ?1, error = ?2, seq = seq + 1 WHERE status = 'running' \
+             AND NOT EXISTS (SELECT 1 FROM tool_calls t WHERE t.message_handle = messages.handle \
+             AND t.progress IN ('pending', 'answered')) RETURNING position",
+        )
+        .and_then(|mut stmt| {
+            stmt.query_map((status_text(ExecutionStatus::Failed), error), |row| {
+                row.get::<_, i64>(0)
+            })?
+            .collect::<Result<Vec<_>, _>>()
+        })
+        .map_err(HistoryError::sqlite("marking interrupted executions"))?;
+    // What had arrived of their answers becomes searchable, as a finished one's is.
+    for &position in &positions {
+        super::search::index_answer(conn, position)?;
+    }
+    Ok(positions.len())
 }
 
 #[cfg(test)]

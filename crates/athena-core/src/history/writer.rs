@@ -183,6 +183,7 @@ impl Writer {
         let mut flushes = Vec::new();
         let mut drafts = HashMap::new();
         let mut created = Vec::new();
+        let mut checkpoint = false;
         let mut tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
             Ok(tx) => tx,
             Err(err) => {
@@ -250,6 +251,19 @@ impl Writer {
                             sp.commit()
                                 .map_err(HistoryError::sqlite("releasing a savepoint"))
                         });
+                    checkpoint |= result.is_ok() && op.needs_checkpoint();
+                    if result.is_ok()
+                        && let Some(conversation_id) = op.deleted_conversation()
+                    {
+                        // Its rows are gone: stop following its executions, so that
+                        // nothing of them is written back at the end of this batch.
+                        cache.retain(|_, entry| match entry {
+                            Cached::Stored(live) => {
+                                live.snapshot.request.conversation_id != conversation_id
+                            }
+                            Cached::Skipped(_) => true,
+                        });
+                    }
                     if result.is_ok()
                         && let Some(workspace_id) = op.deleted_workspace()
                     {
@@ -301,6 +315,11 @@ impl Writer {
                     Cached::Stored(live) => live.is_dirty() || live.snapshot.status.is_running(),
                     Cached::Skipped(_) => true,
                 });
+                if checkpoint {
+                    // Before answering: a delete has returned only once the old
+                    // copies of its pages have left the WAL.
+                    truncate_wal(conn, counters);
+                }
                 for (reply, result) in replies {
                     let _ = reply.send(result);
                 }
@@ -328,6 +347,27 @@ impl Writer {
         }
         for reply in flushes {
             let _ = reply.send(());
+        }
+    }
+}
+
+/// Copies the WAL into the database and empties it (`wal_checkpoint(TRUNCATE)`), so
+/// that the older page versions it holds (deleted text among them) leave the disk.
+/// Waits for readers through the busy timeout; one that held on longer leaves the
+/// checkpoint incomplete: logged and counted, the next one finishes it.
+fn truncate_wal(conn: &Connection, counters: &Counters) {
+    let outcome = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+        row.get::<_, i64>(0)
+    });
+    match outcome {
+        Ok(0) => {}
+        Ok(_) => {
+            tracing::warn!("history: the WAL checkpoint after a delete could not complete");
+            counters.error();
+        }
+        Err(err) => {
+            tracing::error!(%err, "history: the WAL checkpoint after a delete failed");
+            counters.error();
         }
     }
 }

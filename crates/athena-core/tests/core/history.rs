@@ -363,6 +363,8 @@ pub(crate) fn check_fixture_rows(history: &History) {
 /// Checks the rows a file of schema `version` held, after migrating it.
 fn check_fixture_rows_of(history: &History, version: i64) {
     check_v1_rows(history);
+    // Every version: older files are indexed by the version 5 migration.
+    check_search_rows(history);
     crate::history_batch::check_v3_rows(history, version >= 3);
     check_v4_rows(history, version >= 4);
     if version >= 2 {
@@ -377,6 +379,30 @@ fn check_fixture_rows_of(history: &History, version: i64) {
             Some(WorkspaceStatus::default())
         );
     }
+}
+
+/// What version 5 added: the fixture's message and its answer are found by search.
+fn check_search_rows(history: &History) {
+    let handles = |query: &str| -> Vec<String> {
+        history
+            .search(WS, query, 10)
+            .unwrap()
+            .into_iter()
+            .map(|hit| hit.handle.as_str().to_owned())
+            .collect()
+    };
+    assert_eq!(handles("quarterly risks"), [FIXTURE_HANDLE]);
+    let hits = history.search(WS, "GROWTH", 10).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].handle.as_str(), FIXTURE_HANDLE);
+    assert_eq!(hits[0].conversation_title, "Summarize the quarterly report");
+    assert!(
+        hits[0].snippet.contains("says **\u{E000}growth\u{E001}**."),
+        "{:?}",
+        hits[0].snippet
+    );
+    // Reasoning and tool calls are not the answer's text.
+    assert!(handles("Thinking").is_empty());
 }
 
 fn check_v2_rows(history: &History) {

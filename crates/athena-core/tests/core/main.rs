@@ -9,6 +9,7 @@ mod batch_runs;
 mod client_tools;
 mod coalescing;
 mod conversations;
+mod conversations_at_scale;
 mod costs;
 mod failures;
 mod history;
