@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use athena_api::tool_results::ToolResultResponse;
 use athena_api::{AthenaClient, ExecutionEvent, FinalEvent, ToolResultRequest};
+use futures_util::FutureExt;
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
@@ -80,7 +81,14 @@ impl ClientTools {
                 }
             }
         }
-        self.post(suspension, publisher, calls).await
+        let resumed = self.post(suspension, publisher, calls).await;
+        // A stop pressed while the answers were being posted woke `stopped` (it was
+        // registered): honoured here, before the resumed stream is read.
+        if resumed.is_some() && stopped.as_mut().now_or_never().is_some() {
+            publisher.publish(ExecutionChange::Stopped);
+            return None;
+        }
+        resumed
     }
 
     /// Checks, decides and runs one call; returns its answer.
