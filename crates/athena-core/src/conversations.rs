@@ -253,6 +253,21 @@ impl Conversations {
         self.inner.workspaces.get(id)
     }
 
+    /// Stores the workspace (or refreshes its name) before a conversation of it is
+    /// stored: what the history keeps of a workspace is what its conversations need.
+    pub(crate) async fn remember_workspace(&self, workspace: &Workspace) -> Result<(), CoreError> {
+        self.inner
+            .history
+            .save_workspace(WorkspaceRecord {
+                id: workspace.id.clone(),
+                name: workspace.name.clone(),
+                base_url: workspace.client.config().base_url.clone(),
+                kind: workspace.kind,
+            })
+            .await
+            .map_err(storage)
+    }
+
     /// Starts a new, empty conversation with an agent of a workspace. Nothing is
     /// sent: the server conversation is created with the first message.
     ///
@@ -271,18 +286,7 @@ impl Conversations {
             .iter()
             .find(|a| a.id == agent_id)
             .map_or_else(|| agent_id.to_owned(), |a| a.name.clone());
-        // Stored (or its name refreshed) with its first conversation: what the history
-        // keeps of a workspace is what its conversations need.
-        self.inner
-            .history
-            .save_workspace(WorkspaceRecord {
-                id: workspace.id.clone(),
-                name: workspace.name.clone(),
-                base_url: workspace.client.config().base_url.clone(),
-                kind: workspace.kind,
-            })
-            .await
-            .map_err(storage)?;
+        self.remember_workspace(&workspace).await?;
         let now = now_ms();
         let record = ConversationRecord {
             id: uuid::Uuid::new_v4().to_string(),

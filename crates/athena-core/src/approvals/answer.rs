@@ -340,15 +340,17 @@ impl ClientTools {
                 CallProgress::Pending | CallProgress::Answered
             ) {
                 self.inner.gate.forget(&call.execution_id, &call.call_id);
-                let shown = match publisher.part(call.part_index) {
+                // The card keeps what it showed (a result, who allowed it) above why.
+                let (shown, approved_by) = match publisher.part(call.part_index) {
                     Some(Part::ClientToolCall {
-                        result: Some(r), ..
-                    }) => format!("{r}\n\n{why}"),
-                    _ => why.to_owned(),
-                };
-                let approved_by = match publisher.part(call.part_index) {
-                    Some(Part::ClientToolCall { approved_by, .. }) => approved_by,
-                    _ => None,
+                        result,
+                        approved_by,
+                        ..
+                    }) => (
+                        result.map_or_else(|| why.to_owned(), |r| format!("{r}\n\n{why}")),
+                        approved_by,
+                    ),
+                    _ => (why.to_owned(), None),
                 };
                 show(
                     publisher,

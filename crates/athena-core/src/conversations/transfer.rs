@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use super::manage::ConversationActionError;
 use super::{Conversations, now_ms};
 use crate::error::storage;
-use crate::history::{ConversationRecord, StoredMessage, WorkspaceRecord};
+use crate::history::{ConversationRecord, StoredMessage};
 use crate::{
     CoreError, ExecutionError, ExecutionHandle, ExecutionRequest, ExecutionSnapshot,
     ExecutionStatus, Feedback, Part, UsageSummary,
@@ -154,16 +154,7 @@ impl Conversations {
         let workspace = self
             .workspace(workspace_id)
             .ok_or_else(|| CoreError::UnknownWorkspace(workspace_id.to_owned()))?;
-        self.inner
-            .history
-            .save_workspace(WorkspaceRecord {
-                id: workspace.id.clone(),
-                name: workspace.name.clone(),
-                base_url: workspace.client.config().base_url.clone(),
-                kind: workspace.kind,
-            })
-            .await
-            .map_err(storage)?;
+        self.remember_workspace(&workspace).await?;
         let c = file.conversation;
         let record = ConversationRecord {
             id: uuid::Uuid::new_v4().to_string(),

@@ -145,21 +145,26 @@ mod tests {
         }
     }
 
-    #[test]
-    fn calls_the_named_tools() {
-        let tools = [tool("read_file"), tool("list_dir"), tool("now")];
+    /// How the first leg of a turn with `message` and `tools` ends.
+    fn suspended(message: &str, tools: &[ClientTool]) -> End {
         let vars = Map::new();
         let turn = Turn {
-            message: "please read_file and list_dir",
+            message,
             history: &[],
             variables: &vars,
-            client_tools: &tools,
+            client_tools: tools,
             external_user_id: None,
             attachments: 0,
             base_url: "",
             media_generation_time: Duration::ZERO,
         };
-        let End::Suspend(calls) = first_leg(&turn).end else {
+        first_leg(&turn).end
+    }
+
+    #[test]
+    fn calls_the_named_tools() {
+        let tools = [tool("read_file"), tool("list_dir"), tool("now")];
+        let End::Suspend(calls) = suspended("please read_file and list_dir", &tools) else {
             panic!("suspends");
         };
         let names: Vec<&str> = calls.iter().map(|c| c.name.as_str()).collect();
@@ -171,19 +176,8 @@ mod tests {
     #[test]
     fn arguments_spelled_out_in_the_message_are_taken_as_written() {
         let tools = [tool("read_file"), tool("list_dir")];
-        let vars = Map::new();
         let message = r#"read_file {"path": "../etc/passwd", "extra": [1]} and list_dir"#;
-        let turn = Turn {
-            message,
-            history: &[],
-            variables: &vars,
-            client_tools: &tools,
-            external_user_id: None,
-            attachments: 0,
-            base_url: "",
-            media_generation_time: Duration::ZERO,
-        };
-        let End::Suspend(calls) = first_leg(&turn).end else {
+        let End::Suspend(calls) = suspended(message, &tools) else {
             panic!("suspends");
         };
         assert_eq!(
