@@ -29,15 +29,23 @@ export async function openApp(args = []) {
   // Every app gets its own data folder (so its history starts empty and no test reads
   // another's chats, or the user's), unless the test names one to restart on.
   if (!args.includes("--data-dir")) args = ["--data-dir", newDataDir(), ...args];
+  return connectApp(port, app, args);
+}
+
+/**
+ * Starts `application` with `args` through the tauri-driver on `driverPort` and waits
+ * for its readiness signal.
+ */
+export async function connectApp(driverPort, application, args) {
   const browser = await remote({
     hostname: "127.0.0.1",
-    port,
+    port: driverPort,
     logLevel: "error",
     connectionRetryCount: 0,
     capabilities: {
       browserName: "wry",
       "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application: app, args },
+      "tauri:options": { application, args },
     },
   });
   await waitUntilReady(browser);

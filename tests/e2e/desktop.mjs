@@ -5,8 +5,7 @@ import { execFile, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 import { once } from "node:events";
-import { remote } from "webdriverio";
-import { waitUntilReady } from "./app.mjs";
+import { connectApp } from "./app.mjs";
 
 /** A free TCP port on loopback. */
 export async function freePort() {
@@ -50,21 +49,7 @@ export async function startDriver(env) {
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
-    async open(application, args) {
-      const browser = await remote({
-        hostname: "127.0.0.1",
-        port,
-        logLevel: "error",
-        connectionRetryCount: 0,
-        capabilities: {
-          browserName: "wry",
-          "wdio:enforceWebDriverClassic": true,
-          "tauri:options": { application, args },
-        },
-      });
-      await waitUntilReady(browser);
-      return browser;
-    },
+    open: (application, args) => connectApp(port, application, args),
     // SIGTERM: tauri-driver then ends WebKitWebDriver (SIGKILL would orphan it).
     stop: () => driver.kill("SIGTERM"),
   };
