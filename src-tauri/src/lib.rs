@@ -15,6 +15,7 @@ pub mod launch;
 mod links;
 pub mod logging;
 mod navigation;
+mod notifications;
 mod quit;
 mod readiness;
 mod run_workspace;
@@ -64,6 +65,12 @@ pub fn specta_builder_for<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             commands::conversations::resend_message,
             commands::conversations::regenerate_message,
             commands::conversations::give_feedback,
+            commands::conversation_actions::search_conversations,
+            commands::conversation_actions::rename_conversation,
+            commands::conversation_actions::archive_conversation,
+            commands::conversation_actions::delete_conversation,
+            commands::conversation_actions::export_conversation,
+            commands::conversation_actions::import_conversation,
             commands::stop_execution,
             commands::inspect_execution,
             commands::execution_snapshot,
@@ -81,6 +88,10 @@ pub fn specta_builder_for<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             commands::profiles::preview_cost,
             commands::profiles::get_settings,
             commands::profiles::set_always_preview_cost,
+            commands::appearance::get_appearance,
+            commands::appearance::set_theme,
+            commands::notifications::get_notifications,
+            commands::notifications::set_notifications,
             commands::batch::batch_open_file,
             commands::batch::batch_open_dragged_file,
             commands::batch::batch_parse,
@@ -146,6 +157,9 @@ pub fn app_builder<R: tauri::Runtime>(
         // The settings file (settings.rs), from Rust only: no window is granted its
         // commands; the page reads settings through the app's commands.
         .plugin(tauri_plugin_store::Builder::default().build())
+        // OS notifications (notifications.rs), from Rust only: no window is granted
+        // its commands.
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| setup::setup(app, &specta, &options))
 }

@@ -10,6 +10,7 @@ use athena_core::history::{History, HistoryOpened};
 use athena_core::links::{LinkConfirmer, LinkOpener};
 use tauri::{App, Manager, Runtime};
 
+use crate::commands::appearance::NativeTheme;
 use crate::commands::profiles::AppDialogs;
 use crate::dialogs::NativeDialogs;
 use crate::folders::AppFolders;
@@ -119,6 +120,15 @@ pub(crate) fn setup<R: Runtime>(
     let registry = Arc::new(athena_core::WorkspaceRegistry::new(workspaces));
     let conversations =
         Conversations::new(executions, history.clone(), registry.clone(), sink.clone());
+    // OS notifications when an execution ends or needs the user while the window is
+    // not focused (notifications.rs).
+    let focus = Arc::new(crate::notifications::WindowFocus::default());
+    let attention = Arc::new(athena_core::attention::Attention::new(
+        Arc::new(crate::notifications::SystemNotifier(app.handle().clone())),
+        focus.clone(),
+        registry.clone(),
+    ));
+    conversations.executions().notify_with(attention.clone());
     let secrets = options.secrets.clone().unwrap_or_else(|| {
         Arc::new(athena_core::secrets::KeychainSecretStore::new(
             athena_core::secrets::KEYCHAIN_SERVICE,
@@ -157,6 +167,8 @@ pub(crate) fn setup<R: Runtime>(
     let settings = AppSettings::open(app, &folders.data);
     let remembered = settings.get().active_workspace;
     let update_endpoint = settings.get().update_endpoint;
+    attention.set_enabled(settings.get().notifications);
+    app.manage(crate::notifications::NotificationSwitch(attention));
     app.manage(settings);
     app.manage(AppState::new(
         demo,
@@ -167,6 +179,7 @@ pub(crate) fn setup<R: Runtime>(
         remembered,
     ));
     app.manage(Readiness::default());
+    app.manage(NativeTheme::new(app.handle().clone()));
     app.manage(crate::drops::DroppedFiles::default());
     app.manage(crate::commands::batch::BatchFiles::default());
     app.manage(LinkQuestionGate::default());
@@ -180,6 +193,13 @@ pub(crate) fn setup<R: Runtime>(
         crate::window_state::remember(app.handle(), &folders.data)?;
         crate::quit::install_menu(app.handle())?;
         window::create_main_window(app)?;
+        if let Some(window) = app.get_webview_window("main") {
+            crate::notifications::track_focus(&window, focus);
+        }
+        crate::notifications::open_on_click(app.handle());
+        // At once, while the page loads: its first frame has the chosen scheme.
+        let theme = app.state::<AppSettings>().get().theme;
+        app.state::<NativeTheme>().apply(theme);
         crate::window_state::save_on_change(app.handle());
         crate::deep_link::listen_for_os_links(app.handle());
         crate::updater::check_in_background(app.handle(), update_endpoint);

@@ -19,7 +19,15 @@ pub fn create_main_window<R: Runtime, M: Manager<R>>(
         .find(|w| w.label == "main")
         .cloned()
         .ok_or("tauri.conf.json has no window labelled main")?;
-    let window = WebviewWindowBuilder::from_config(manager.app_handle(), &config)?
+    let mut builder = WebviewWindowBuilder::from_config(manager.app_handle(), &config)?;
+    // A dark choice paints dark from the first frame, before the page's styles load
+    // (the colour is the dark theme's background in ui/src/theme.css).
+    if let Some(settings) = manager.try_state::<crate::settings::AppSettings>()
+        && settings.get().theme == athena_core::settings::Theme::Dark
+    {
+        builder = builder.background_color(tauri::window::Color(0x14, 0x17, 0x1c, 0xff));
+    }
+    let window = builder
         .on_navigation(|url| {
             let allowed = is_app_page(url, Platform::current());
             if !allowed {

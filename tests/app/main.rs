@@ -1,8 +1,10 @@
 //! The app crate's integration tests: bindings freshness, the command registry, the
 //! security walls (configuration, the IPC path, logs).
 
+mod appearance;
 mod bindings;
 mod commands;
+mod conversation_actions;
 mod fold_fixtures;
 mod ipc;
 mod logs;

@@ -45,6 +45,38 @@ export const commands = {
 	regenerateMessage: (handle: string) => typedError<string, AppError>(__TAURI_INVOKE("regenerate_message", { handle })),
 	/**  Thumbs up (`up`) or down on an answer; the outcome arrives as updates. */
 	giveFeedback: (handle: string, up: boolean) => typedError<null, AppError>(__TAURI_INVOKE("give_feedback", { handle, up })),
+	/**
+	 *  The messages of a workspace's conversations that match `query` (plain words, the
+	 *  last one a prefix), best first, archived conversations included and marked.
+	 */
+	searchConversations: (workspaceId: string, query: string, limit: number) => typedError<SearchResult[], AppError>(__TAURI_INVOKE("search_conversations", { workspaceId, query, limit })),
+	/**
+	 *  Gives a conversation the title the user typed (line breaks and runs of spaces
+	 *  become one space). Returns it as it now is.
+	 */
+	renameConversation: (conversationId: string, title: string) => typedError<ConversationSummary, AppError>(__TAURI_INVOKE("rename_conversation", { conversationId, title })),
+	/**
+	 *  Archives a conversation (on the server too): it stays readable, searchable and
+	 *  exportable, and is no longer continued. Refused while an answer streams.
+	 */
+	archiveConversation: (conversationId: string) => typedError<ConversationSummary, AppError>(__TAURI_INVOKE("archive_conversation", { conversationId })),
+	/**
+	 *  Deletes a conversation from this computer for good (the page asked the user
+	 *  first). Refused while an answer streams.
+	 */
+	deleteConversation: (conversationId: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_conversation", { conversationId })),
+	/**
+	 *  Exports a conversation to a file the user chooses in the native save dialog:
+	 *  JSON (importable again) or Markdown (for reading). The text is made first, so a
+	 *  refusal (an answer streaming) comes before the dialog.
+	 */
+	exportConversation: (conversationId: string, format: ExportFormat) => typedError<ExportOutcome, AppError>(__TAURI_INVOKE("export_conversation", { conversationId, format })),
+	/**
+	 *  Imports a conversation from a JSON export the user chooses in the native open
+	 *  dialog, into `workspace_id`, as a new archived (read-only) conversation. `None`
+	 *  when the user cancelled.
+	 */
+	importConversation: (workspaceId: string) => typedError<ConversationSummary | null, AppError>(__TAURI_INVOKE("import_conversation", { workspaceId })),
 	/**  Stops a running execution. What arrived is kept; the server may still finish it. */
 	stopExecution: (handle: string) => typedError<null, AppError>(__TAURI_INVOKE("stop_execution", { handle })),
 	/**  The raw events of one execution, for the Inspect view (fetched on demand). */
@@ -108,6 +140,18 @@ export const commands = {
 	getSettings: () => __TAURI_INVOKE<SettingsView>("get_settings"),
 	/**  Whether to show a run's cost before each send. */
 	setAlwaysPreviewCost: (on: boolean) => typedError<SettingsView, AppError>(__TAURI_INVOKE("set_always_preview_cost", { on })),
+	/**  The appearance settings as now. */
+	getAppearance: () => __TAURI_INVOKE<AppearanceView>("get_appearance"),
+	/**
+	 *  Chooses light, dark or the system's scheme; saved, then the native parts of the
+	 *  window (GTK's menu bar, the title bar) follow. The page sets its own colours from
+	 *  the answer.
+	 */
+	setTheme: (theme: ThemeChoice) => typedError<AppearanceView, AppError>(__TAURI_INVOKE("set_theme", { theme })),
+	/**  Whether notifications are on. */
+	getNotifications: () => __TAURI_INVOKE<NotificationsView>("get_notifications"),
+	/**  Turns notifications on or off; saved, then followed from the next event on. */
+	setNotifications: (on: boolean) => typedError<NotificationsView, AppError>(__TAURI_INVOKE("set_notifications", { on })),
 	/**
 	 *  Lets the user choose a batch file (CSV, JSONL or text) and reads it. `None` when
 	 *  the dialog was cancelled.
@@ -413,8 +457,49 @@ toolName: string } |
 { code: "notAFolder"; 
 /**  The path chosen. */
 path: string } | 
+/**  An answer in this conversation is still streaming: stop it (or wait) first. */
+{ code: "conversationRunning" } | 
+/**
+ *  The chosen file is not a conversation export this app can read; nothing was
+ *  imported.
+ */
+{ code: "importBadFormat"; 
+/**  Where in the file, as a path (`messages[2].status`; `$` for the whole file). */
+field: string; 
+/**  What is wrong there (technical). */
+reason: string } | 
+/**  The export was written by a newer version of the app; nothing was imported. */
+{ code: "importNewerFormat"; 
+/**  The file's format version. */
+found: number; 
+/**  The newest version this app reads. */
+known: number } | 
+/**  The chosen file is larger than an import may be; it was not read. */
+{ code: "importTooLarge"; 
+/**  The limit, in bytes. */
+limit: number; 
+/**  The file's size, in bytes. */
+actual: number } | 
+/**  A file the user chose could not be read; nothing changed. */
+{ code: "fileNotRead"; 
+/**  The file. */
+path: string; 
+/**  Why (the system's words). */
+reason: string } | 
+/**  A file could not be written where the user chose; nothing was left there. */
+{ code: "fileNotWritten"; 
+/**  The file. */
+path: string; 
+/**  Why (the system's words). */
+reason: string } | 
 /**  Something in the app went wrong; the log has the details. */
 { code: "internal" };
+
+/**  The appearance settings. */
+export type AppearanceView = {
+	/**  The chosen colour scheme. */
+	theme: ThemeChoice,
+};
 
 /**  Who allowed a call of a tool on this computer. */
 export type ApprovedBy = 
@@ -983,6 +1068,21 @@ export type ExecutionUpdate = {
 	change: ExecutionChange,
 };
 
+/**  The file format of an export. */
+export type ExportFormat = 
+/**  Lossless, importable again. */
+"json" | 
+/**  For reading. */
+"markdown";
+
+/**  What became of an export. */
+export type ExportOutcome = {
+	/**  False when the user cancelled the save dialog (nothing was written). */
+	saved: boolean,
+	/**  The name of the file written (its name only, not the folder). */
+	fileName: string | null,
+};
+
 /**  The user's thumbs up or down on an answer. */
 export type Feedback = {
 	/**  Thumbs up (`true`) or down (`false`). */
@@ -1143,6 +1243,15 @@ export type MediaState =
 "generating" | 
 /**  Complete. */
 "ready";
+
+/**
+ *  Whether the app notifies when an answer arrives, fails or needs an approval while
+ *  its window is not focused.
+ */
+export type NotificationsView = {
+	/**  On or off. */
+	enabled: boolean,
+};
 
 /**
  *  One piece of an execution's answer, in the order it arrived. Times are in ms since
@@ -1372,6 +1481,27 @@ export type ProfileView = {
 	agentCount: number,
 };
 
+/**  One message a search found. */
+export type SearchResult = {
+	/**  The conversation it is in. */
+	conversationId: string,
+	/**  That conversation's title (empty until its first message). */
+	conversationTitle: string,
+	/**  Whether that conversation is archived (read-only). */
+	archived: boolean,
+	/**  The message's execution handle: the chat view scrolls to it. */
+	handle: string,
+	/**  The message's position in its conversation. */
+	position: number | null,
+	/**  When the message was sent, in Unix milliseconds. */
+	sentAtMs: number | null,
+	/**
+	 *  A short excerpt, cut into plain runs and matched (highlighted) runs, so the
+	 *  page never parses markup.
+	 */
+	snippet: SnippetSegment[],
+};
+
 /**  A message to send, as the composer gives it. */
 export type SendRequest = {
 	/**  The conversation it goes to (its agent receives it). */
@@ -1419,12 +1549,29 @@ export type SettingsView = {
 	notice: SettingsNotice | null,
 };
 
+/**  A run of a search excerpt: plain text, or text that matched the query. */
+export type SnippetSegment = {
+	/**  The text, as written (never markup). */
+	text: string,
+	/**  Whether it matched the query. */
+	highlighted: boolean,
+};
+
 /**  Where a structured output came from. */
 export type StructuredSource = 
 /**  `parsed_output`. */
 "parsedOutput" | 
 /**  The answer text, parsed as JSON. */
 "answerText";
+
+/**  The colour scheme the user chose. */
+export type ThemeChoice = 
+/**  Follow the operating system's light or dark setting. */
+"system" | 
+/**  Always light. */
+"light" | 
+/**  Always dark. */
+"dark";
 
 /**  What the user granted the tools. */
 export type ToolGrantsView = {

@@ -37,9 +37,26 @@ const examples: Record<AppError["code"], AppError> = {
   unknownBatchRun: { code: "unknownBatchRun", runId: "batch:1" },
   unknownTool: { code: "unknownTool", toolName: "read_file" },
   notAFolder: { code: "notAFolder", path: "/home/ana/notes.txt" },
+  conversationRunning: { code: "conversationRunning" },
+  importBadFormat: { code: "importBadFormat", field: "messages[2].status", reason: "unknown variant `exploded`" },
+  importNewerFormat: { code: "importNewerFormat", found: 2, known: 1 },
+  importTooLarge: { code: "importTooLarge", limit: 33554432, actual: 41943040 },
+  fileNotRead: { code: "fileNotRead", path: "/home/ana/chat.json", reason: "Permission denied (os error 13)" },
+  fileNotWritten: { code: "fileNotWritten", path: "/home/ana/chat.md", reason: "No space left on device (os error 28)" },
 };
 
 describe("describeError", () => {
+  it("names what is wrong with an import and what to do", () => {
+    expect(describeError(examples.importBadFormat)).toContain("messages[2].status");
+    expect(describeError({ code: "importBadFormat", field: "$", reason: "not JSON" })).toContain("(the file: not JSON)");
+    expect(describeError(examples.importNewerFormat)).toMatch(/format 2; this version reads up to 1\). Update the app/);
+    expect(describeError(examples.importTooLarge)).toBe(
+      "This file is 40 MiB; a chat to import can be at most 32 MiB. Choose a file made with “Export as JSON”.",
+    );
+    expect(describeError(examples.fileNotWritten)).toContain("“/home/ana/chat.md”");
+    expect(describeError(examples.conversationRunning)).toMatch(/Stop it/);
+  });
+
   it("has a distinct, complete sentence for every code", () => {
     const sentences = Object.values(examples).map(describeError);
     expect(new Set(sentences).size).toBe(sentences.length);

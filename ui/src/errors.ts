@@ -161,6 +161,18 @@ export function describeError(error: AppError): string {
       return `Athena Desktop has no tool named “${error.toolName}”. Reopen Settings → Tools to see the tools it has.`;
     case "notAFolder":
       return `“${error.path}” is not a folder, or no longer exists. Choose a folder to grant.`;
+    case "conversationRunning":
+      return "An answer in this chat is still coming in. Stop it (or wait for it to finish), then try again.";
+    case "importBadFormat":
+      return `This file isn't a chat exported by Athena Desktop (${error.field === "$" ? "the file" : error.field}: ${error.reason}). Choose a file made with “Export as JSON”; nothing was imported.`;
+    case "importNewerFormat":
+      return `This export was made by a newer version of Athena Desktop (format ${formatCount(error.found)}; this version reads up to ${formatCount(error.known)}). Update the app to import it.`;
+    case "importTooLarge":
+      return `This file is ${formatBytes(error.actual)}; a chat to import can be at most ${formatBytes(error.limit)}. Choose a file made with “Export as JSON”.`;
+    case "fileNotRead":
+      return `Couldn't read “${error.path}” (${error.reason}). Check that the file is still there and readable, then try again.`;
+    case "fileNotWritten":
+      return `Couldn't save “${error.path}” (${error.reason}). Choose another folder, or free some space, then try again.`;
   }
 }
 

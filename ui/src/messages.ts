@@ -79,6 +79,40 @@ export const messages = {
     retry: "Try again",
   },
 
+  /** Search across chats, and what the user does to a whole chat (the sidebar's menu). */
+  conversationActions: {
+    searchLabel: "Search chats",
+    searchPlaceholder: "Search chats",
+    resultsLabel: "Search results",
+    searching: "Searching…",
+    noResults: (query: string) => `No messages match “${query}”.`,
+    searchFailed: "Couldn't search your chats.",
+    /** The marker on a result from an archived chat. */
+    archivedMarker: "Archived",
+    resultCount: (n: number) => (n === 1 ? "1 message" : `${n} messages`),
+    menuButton: (title: string) => `Actions for “${title}”`,
+    menuLabel: "Chat actions",
+    rename: "Rename",
+    renameLabel: "New title",
+    archive: "Archive",
+    exportJson: "Export as JSON…",
+    exportMarkdown: "Export as Markdown…",
+    delete: "Delete…",
+    importButton: "Import…",
+    importLabel: "Import a chat from a JSON export",
+    imported: (title: string) => `Imported “${title}” (read only, in Archived).`,
+    exported: (fileName: string) => `Saved as ${fileName}.`,
+    deleteTitle: "Delete this chat?",
+    deleteBody: (title: string) =>
+      `“${title}” and all its messages will be deleted from this computer. This can't be undone.`,
+    deleteHint: "To keep it out of the way instead, archive it.",
+    deleteConfirm: "Delete",
+    deleteCancel: "Cancel",
+    deleteClose: "Close",
+    deleteCloseLabel: "Close without deleting",
+    deleting: "Deleting…",
+  },
+
   /** The open conversation: its header, notices, and what replaces the composer. */
   conversation: {
     agent: "Agent",
@@ -87,6 +121,10 @@ export const messages = {
     loading: "Loading the chat…",
     earlier: "Show earlier messages",
     loadingEarlier: "Loading earlier messages…",
+    /** The button that scrolls a chat back to its newest message. */
+    jumpToLatest: "Jump to latest",
+    /** The scrolling list of a chat's messages, for screen readers. */
+    messagesLabel: "Messages",
     emptyTitle: "New chat",
     emptyBody: (agent: string | null) =>
       agent ? `Write your first message to ${agent} below.` : "Pick an agent above and write your first message below.",
@@ -456,6 +494,52 @@ export const messages = {
     title: "Preferences",
     alwaysPreview: "Always preview the cost before sending",
     alwaysPreviewHint: "Send shows the cost first and waits for you to confirm.",
+  },
+
+  /** The Appearance section of the settings (`components/settings/AppearanceSection`). */
+  appearance: {
+    title: "Appearance",
+    theme: "Theme",
+    system: "System",
+    systemHint: "Light or dark, as your computer is set",
+    light: "Light",
+    dark: "Dark",
+    saveFailed: "The theme was not saved:",
+  },
+
+  /** The Notifications section of the settings (`components/settings/NotificationsSection`). */
+  notifications: {
+    title: "Notifications",
+    notify: "Notify me when an answer arrives, fails or needs my approval",
+    hint: "Only while the Athena Desktop window is not in front. Clicking a notification opens its chat.",
+    loadFailed: "The notification setting could not be read:",
+    saveFailed: "The notification setting was not saved:",
+  },
+
+  /** The keyboard shortcuts and their help (`keyboard/`, `components/ShortcutHelp`). */
+  shortcuts: {
+    /** The header's button that opens the help, and its accessible name. */
+    open: "?",
+    openLabel: "Keyboard shortcuts",
+    title: "Keyboard shortcuts",
+    close: "Close",
+    closeLabel: "Close the keyboard shortcuts",
+    /** What each shortcut does, by action. */
+    actions: {
+      newChat: "New chat",
+      search: "Search conversations",
+      focusComposer: "Go to the message box",
+      stop: "Stop the answer",
+      previousConversation: "Previous conversation",
+      nextConversation: "Next conversation",
+      openSettings: "Settings",
+      showHelp: "Show this list",
+    },
+    /** Said after a key that works only in the message box. */
+    inComposer: "in the message box",
+    or: "or",
+    /** How keys pressed together are joined, for screen readers too. */
+    then: "+",
   },
 
   /** Tools on this computer, in the dialog (`components/settings/ToolsSection`). */

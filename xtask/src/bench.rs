@@ -12,6 +12,8 @@ use crate::{Result, process, root, seams, setup};
 const PAGE_BENCHMARKS: &[&str] = &[
     "tests/e2e/bench/stream.bench.mjs",
     "tests/e2e/bench/batch.bench.mjs",
+    // opening and streaming into conversations of 1,000 messages
+    "tests/e2e/bench/long_chat.bench.mjs",
     // sizes, start-up and idle memory of the release build and its .deb
     "tests/e2e/bench/installed.bench.mjs",
 ];
@@ -26,9 +28,12 @@ const BENCHMARKS: &[&[&str]] = &[
 ];
 
 /// `args`: `page` runs the real-window benchmarks alone, `cargo` the others alone,
-/// neither runs all; `--compare OLD.json` adds each figure's ratio to an earlier report.
+/// neither runs all; `page NAME` only the real-window benchmarks whose script's name
+/// contains NAME (`page long_chat`); `--compare OLD.json` adds each figure's ratio to
+/// an earlier report.
 pub fn bench(args: &[String]) -> Result {
     let mut only = None;
+    let mut scripts = None;
     let mut compare_to = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -36,6 +41,7 @@ pub fn bench(args: &[String]) -> Result {
             "--compare" => {
                 compare_to = Some(args.next().ok_or("--compare needs a report file")?.clone());
             }
+            name if only == Some("page") => scripts = Some(name.to_owned()),
             group => only = Some(group),
         }
     }
@@ -50,7 +56,11 @@ pub fn bench(args: &[String]) -> Result {
         Some("cargo") => (false, true),
         Some(other) => return Err(format!("unknown benchmark group {other} (page or cargo)")),
     };
-    let mut rows: Vec<[String; 4]> = if page { page_benchmarks()? } else { Vec::new() };
+    let mut rows: Vec<[String; 4]> = if page {
+        page_benchmarks(scripts.as_deref())?
+    } else {
+        Vec::new()
+    };
     let cargo_benchmarks: &[&[&str]] = if others { BENCHMARKS } else { &[] };
     for args in cargo_benchmarks {
         println!("\n==> cargo {}", args.join(" "));
@@ -84,14 +94,29 @@ pub fn bench(args: &[String]) -> Result {
 ///
 /// `ATHENA_BENCH_APP=PATH` measures another release build of the app instead (for
 /// example one built from an earlier commit), with this tree's emulator and scripts.
-fn page_benchmarks() -> Result<Vec<[String; 4]>> {
+/// `name`: only the scripts whose name contains it.
+fn page_benchmarks(name: Option<&str>) -> Result<Vec<[String; 4]>> {
+    let scripts: Vec<&str> = PAGE_BENCHMARKS
+        .iter()
+        .copied()
+        .filter(|script| name.is_none_or(|name| script.contains(name)))
+        .collect();
+    if scripts.is_empty() {
+        return Err(format!(
+            "no page benchmark is named like {}",
+            name.unwrap_or_default()
+        ));
+    }
     let app = match std::env::var_os("ATHENA_BENCH_APP") {
         Some(path) => std::path::PathBuf::from(path),
         None => setup::build_app(true)?,
     };
     seams::check(&app, false)?;
     // The .deb of this build, for its size (Linux; other platforms measure the binary).
-    let deb = if cfg!(target_os = "linux") && std::env::var_os("ATHENA_BENCH_APP").is_none() {
+    let deb = if cfg!(target_os = "linux")
+        && std::env::var_os("ATHENA_BENCH_APP").is_none()
+        && scripts.iter().any(|s| s.contains("installed"))
+    {
         crate::bundle::package(&app)?
             .find("deb")
             .map(std::path::Path::to_owned)
@@ -107,10 +132,16 @@ fn page_benchmarks() -> Result<Vec<[String; 4]>> {
         "athena-emulator",
     ])?;
     let emulator = setup::target_dir().join("release").join("athena-emulator");
+    // Writes the long chats into a history before the app starts (through the store).
+    process::cargo(&["build", "-p", "athena-core", "--example", "seed_long_chat"])?;
+    let seeder = setup::target_dir()
+        .join("debug")
+        .join("examples")
+        .join("seed_long_chat");
     let bench = Bench::start(&app, &emulator)?;
     let mut rows = Vec::new();
     let mut outcome = Ok(());
-    for script in PAGE_BENCHMARKS {
+    for script in scripts {
         println!("\n==> node {script}");
         let mut command = process::command("node", &[script]);
         command.current_dir(root()).stderr(Stdio::inherit());
@@ -120,6 +151,7 @@ fn page_benchmarks() -> Result<Vec<[String; 4]>> {
         if let Some(deb) = &deb {
             command.env("ATHENA_DEB", deb);
         }
+        command.env("ATHENA_SEED_LONG_CHAT", &seeder);
         match command.output() {
             Ok(output) => {
                 let stdout = String::from_utf8_lossy(&output.stdout);

@@ -29,10 +29,11 @@ usage: cargo xtask <command>
                  the bindings check, and the real-window suite
   e2e [FILE...]  the real-window suite only (built app, Xvfb, tauri-driver, WebDriver);
                  with FILEs (tests/e2e/x.test.mjs), only those
-  bench [page|cargo] [--compare OLD.json]
+  bench [page [NAME]|cargo] [--compare OLD.json]
                  every benchmark, printed as one table (page: only the real-window ones,
-                 against the release build; cargo: only the others) and written to
-                 target/bench/report.json; with --compare, each figure's ratio to OLD.json
+                 against the release build, or only those whose script's name contains
+                 NAME; cargo: only the others) and written to target/bench/report.json;
+                 with --compare, each figure's ratio to OLD.json
   fuzz [--seconds N] [--target NAME]
                  run athena-api's cargo-fuzz target (default decode_event, 60 s) on nightly
   bundle         the release installers for this platform (Linux: .deb and .rpm in

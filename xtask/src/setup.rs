@@ -42,6 +42,10 @@ pub const DEBIAN_PACKAGES: &[&str] = &[
     // move and resize the window on the virtual display (tests/e2e/window_state.test.mjs;
     // there is no window manager to do it)
     "xdotool",
+    // a recording org.freedesktop.Notifications service on the private bus
+    // (tests/e2e/notification_server.py, run with the system's python3)
+    "python3-dbus",
+    "python3-gi",
     // WebM (VP8/VP9 in Matroska) playback in WebKitGTK; a dependency of WebKitGTK
     // already, named so the need is written down (tests/e2e/media.test.mjs proves it)
     "gstreamer1.0-plugins-good",

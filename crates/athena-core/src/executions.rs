@@ -1,7 +1,7 @@
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use athena_api::validation::validate_message;
@@ -10,6 +10,7 @@ use futures_util::{FutureExt, Stream};
 use tokio::sync::{Notify, watch};
 
 use crate::approvals::{ClientTools, Suspension};
+use crate::attention::{Attention, Noticed};
 use crate::history::{History, MessageRecord, StoredToolCall};
 use crate::runner::{self, RunEnd};
 use crate::{
@@ -45,6 +46,8 @@ struct Shared {
     /// Bumped each time an execution stops running: what [`Executions::until_idle`]
     /// waits on.
     ended: watch::Sender<u64>,
+    /// Who is told of endings and approvals while the user looks elsewhere, once set.
+    attention: OnceLock<Arc<Attention>>,
 }
 
 /// One execution's state, its raw-event record, its stop signal and its key.
@@ -111,6 +114,7 @@ impl Executions {
                 runtime,
                 table: Mutex::new(Table::default()),
                 ended: watch::channel(0).0,
+                attention: OnceLock::new(),
             }),
         }
     }
@@ -221,9 +225,17 @@ impl Executions {
                 sink: self.shared.sink.clone(),
                 history: self.shared.history.clone(),
                 ended: self.shared.ended.clone(),
+                attention: self.shared.attention.get().cloned(),
             },
             stop: entry.stop,
         }
+    }
+
+    /// Tells the user through `attention` when an execution sent from now on answers,
+    /// fails or waits for their approval (see [`crate::attention`]). Set once; later
+    /// calls are ignored.
+    pub fn notify_with(&self, attention: Arc<Attention>) {
+        let _ = self.shared.attention.set(attention);
     }
 
     /// Brings an execution of an earlier run (from the history) back, so it can be
@@ -435,6 +447,27 @@ impl Executions {
             .collect()
     }
 
+    /// Drops every execution of `conversation_id` from this run's memory (its parts,
+    /// raw events and key), so a deleted conversation's answers are no longer readable
+    /// by handle. Returns how many were dropped. The caller makes sure none runs.
+    pub(crate) fn forget_conversation(&self, conversation_id: &str) -> usize {
+        let executions: Vec<_> = lock(&self.shared.table)
+            .by_handle
+            .iter()
+            .map(|(h, e)| (h.clone(), e.snapshot.clone()))
+            .collect();
+        // One lock at a time, as everywhere here.
+        let doomed: HashSet<ExecutionHandle> = executions
+            .into_iter()
+            .filter(|(_, s)| lock(s).request.conversation_id == conversation_id)
+            .map(|(h, _)| h)
+            .collect();
+        let mut table = lock(&self.shared.table);
+        table.by_handle.retain(|h, _| !doomed.contains(h));
+        table.order.retain(|h| !doomed.contains(h));
+        doomed.len()
+    }
+
     /// Returns once no execution of `conversation_id` is running.
     pub async fn until_idle(&self, conversation_id: &str) {
         let mut ended = self.shared.ended.subscribe();
@@ -504,12 +537,19 @@ pub(crate) struct Publisher {
     sink: Arc<dyn UpdateSink>,
     history: Option<History>,
     ended: watch::Sender<u64>,
+    attention: Option<Arc<Attention>>,
 }
 
 impl Publisher {
     pub(crate) fn publish(&self, change: ExecutionChange) {
         let mut snapshot = lock(&self.execution);
         let was_running = snapshot.status.is_running();
+        // Read before the change is folded in: what the execution was tells what the
+        // change means (it ended, a call started waiting).
+        let noticed = self
+            .attention
+            .as_ref()
+            .and_then(|_| Noticed::of(&snapshot, &change));
         let seq = snapshot.seq + 1;
         snapshot.apply(seq, &change);
         let update = ExecutionUpdate {
@@ -528,6 +568,12 @@ impl Publisher {
         // after this update, never between.
         self.sink.deliver(update);
         drop(snapshot);
+        // After the lock: the notifier may take its time. Before the end is
+        // announced, so that whoever waits for it (`until_idle`) finds the
+        // notification shown.
+        if let (Some(attention), Some(noticed)) = (&self.attention, noticed) {
+            attention.consider(noticed);
+        }
         if ended {
             self.ended.send_modify(|n| *n += 1);
         }

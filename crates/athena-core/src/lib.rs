@@ -13,6 +13,7 @@ mod account_watch;
 mod agent_check;
 mod agents_file;
 pub mod approvals;
+pub mod attention;
 pub mod batch;
 mod batch_runs;
 mod conversations;

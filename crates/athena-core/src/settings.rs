@@ -50,6 +50,10 @@ pub struct Settings {
     pub version: u32,
     /// Show what a message would cost before sending it.
     pub always_preview_cost: bool,
+    /// Tell the user, with an OS notification, when an answer arrives, fails or needs
+    /// their approval while the window is not focused ([`crate::attention`]). On by
+    /// default.
+    pub notifications: bool,
     /// Light, dark, or as the system says.
     pub theme: Theme,
     /// The workspace to open at start, by its app id, when it still exists.
@@ -67,6 +71,7 @@ impl Default for Settings {
         Self {
             version: SETTINGS_VERSION,
             always_preview_cost: false,
+            notifications: true,
             theme: Theme::default(),
             active_workspace: None,
             workspaces: BTreeMap::new(),
@@ -293,6 +298,11 @@ fn from_object(object: &Map<String, Value>) -> Result<Settings, SettingsProblem>
             SettingsProblem::invalid("alwaysPreviewCost", "must be true or false")
         })?;
     }
+    if let Some(value) = present(object, "notifications") {
+        settings.notifications = value
+            .as_bool()
+            .ok_or_else(|| SettingsProblem::invalid("notifications", "must be true or false"))?;
+    }
     if let Some(value) = present(object, "theme") {
         settings.theme = value.as_str().and_then(Theme::parse).ok_or_else(|| {
             SettingsProblem::invalid("theme", "must be \"system\", \"light\" or \"dark\"")
@@ -388,6 +398,7 @@ impl Settings {
             "alwaysPreviewCost".into(),
             Value::Bool(self.always_preview_cost),
         );
+        object.insert("notifications".into(), Value::Bool(self.notifications));
         object.insert("theme".into(), Value::from(self.theme.as_str()));
         object.insert("activeWorkspace".into(), json!(self.active_workspace));
         object.insert("workspaces".into(), Value::Object(workspaces));
@@ -463,6 +474,7 @@ mod tests {
     fn to_json_and_the_derived_serialization_agree() {
         let mut settings = Settings {
             always_preview_cost: true,
+            notifications: false,
             theme: Theme::Dark,
             active_workspace: Some("demo".into()),
             update_endpoint: Some("https://releases.example.com/{{target}}/latest.json".into()),
@@ -481,6 +493,22 @@ mod tests {
         assert_eq!(Value::Object(settings.to_json()), derived);
         let back: Settings = serde_json::from_value(derived).expect("deserializes");
         assert_eq!(back, settings);
+    }
+
+    #[test]
+    fn notifications_are_on_unless_turned_off_and_must_be_a_flag() {
+        assert!(Settings::default().notifications);
+        assert!(load(Some(br#"{"version":1}"#)).settings.notifications);
+        let off = load(Some(br#"{"version":1,"notifications":false}"#));
+        assert_eq!(off.problem, None);
+        assert!(!off.settings.notifications);
+        let bad = load(Some(br#"{"version":1,"notifications":"no"}"#));
+        assert!(
+            matches!(bad.problem, Some(SettingsProblem::Invalid { ref field, .. }) if field == "notifications"),
+            "{:?}",
+            bad.problem
+        );
+        assert!(bad.settings.notifications, "the default replaces it");
     }
 
     #[test]

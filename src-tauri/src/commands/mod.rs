@@ -1,8 +1,11 @@
 //! Thin commands: parse, call core, map the error.
 
+pub(crate) mod appearance;
 pub(crate) mod batch;
+pub(crate) mod conversation_actions;
 pub(crate) mod conversations;
 pub(crate) mod deep_link;
+pub(crate) mod notifications;
 pub(crate) mod profiles;
 pub(crate) mod tools;
 

@@ -151,6 +151,44 @@ pub enum AppError {
         /// The path chosen.
         path: String,
     },
+    /// An answer in this conversation is still streaming: stop it (or wait) first.
+    ConversationRunning,
+    /// The chosen file is not a conversation export this app can read; nothing was
+    /// imported.
+    ImportBadFormat {
+        /// Where in the file, as a path (`messages[2].status`; `$` for the whole file).
+        field: String,
+        /// What is wrong there (technical).
+        reason: String,
+    },
+    /// The export was written by a newer version of the app; nothing was imported.
+    ImportNewerFormat {
+        /// The file's format version.
+        found: u32,
+        /// The newest version this app reads.
+        known: u32,
+    },
+    /// The chosen file is larger than an import may be; it was not read.
+    ImportTooLarge {
+        /// The limit, in bytes.
+        limit: u32,
+        /// The file's size, in bytes.
+        actual: u32,
+    },
+    /// A file the user chose could not be read; nothing changed.
+    FileNotRead {
+        /// The file.
+        path: String,
+        /// Why (the system's words).
+        reason: String,
+    },
+    /// A file could not be written where the user chose; nothing was left there.
+    FileNotWritten {
+        /// The file.
+        path: String,
+        /// Why (the system's words).
+        reason: String,
+    },
     /// Something in the app went wrong; the log has the details.
     Internal,
 }
@@ -254,6 +292,21 @@ impl From<athena_core::CoreError> for AppError {
             athena_core::CoreError::UnknownBatchRun(run_id) => Self::UnknownBatchRun { run_id },
             athena_core::CoreError::UnknownTool(tool_name) => Self::UnknownTool { tool_name },
             athena_core::CoreError::NotAFolder(path) => Self::NotAFolder { path },
+        }
+    }
+}
+
+impl From<athena_core::ConversationActionError> for AppError {
+    fn from(err: athena_core::ConversationActionError) -> Self {
+        use athena_core::ConversationActionError as E;
+        match err {
+            E::Core(core) => core.into(),
+            E::Running => Self::ConversationRunning,
+            E::BadFormat { field, reason } => Self::ImportBadFormat { field, reason },
+            E::NewerFormat { found, known } => Self::ImportNewerFormat {
+                found: number(found),
+                known: number(known),
+            },
         }
     }
 }

@@ -1,17 +1,21 @@
 //! What crosses IPC, defined for the UI (camelCase, no 64-bit integers), converted
 //! from core's types. Never the wire types of athena-api.
 
+mod appearance;
 pub(crate) mod batch;
 mod conversation;
+mod conversation_actions;
 mod deep_link;
 mod error;
 mod execution;
+mod notifications;
 mod parts;
 mod profiles;
 mod settings;
 mod tools;
 mod workspace;
 
+pub use appearance::{AppearanceView, ThemeChoice};
 pub use batch::{
     BatchCost, BatchCounts, BatchExportFormat, BatchFile, BatchFormat, BatchInput, BatchItemStatus,
     BatchItemView, BatchLineProblem, BatchParseOptions, BatchRow, BatchRowFlag, BatchRunChanged,
@@ -22,12 +26,14 @@ pub use conversation::{
     ConversationChanged, ConversationCursor, ConversationNotice, ConversationSummary,
     ConversationView, HistoryStatus,
 };
+pub use conversation_actions::{ExportFormat, ExportOutcome, SearchResult, SnippetSegment};
 pub use deep_link::{DeepLinkAction, DeepLinkReceived, DeepLinkRefusalReason};
 pub use error::{AppError, LinkRefusalReason, ValidationRule};
 pub use execution::{
     ExecutionChange, ExecutionRequest, ExecutionSnapshot, ExecutionStatus, ExecutionUpdate,
     Feedback, FeedbackDelivery, InspectedEvent, InspectedEvents, SendRequest, Usage, VariableValue,
 };
+pub use notifications::NotificationsView;
 pub use parts::{
     ApprovedBy, ClientToolState, MediaFile, MediaState, Part, StructuredSource, ToolState,
     WaitingReason,

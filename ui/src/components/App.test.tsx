@@ -1,13 +1,14 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ConversationChanged, ConversationSummary, ExecutionSnapshot, ExecutionUpdate, HistoryStatus } from "../bindings";
-import type { AppError, SettingsView, WorkspaceOverview, WorkspaceStatusChanged } from "../bindings";
+import type { AppError, SettingsView, ThemeChoice, WorkspaceOverview, WorkspaceStatusChanged } from "../bindings";
 import type { Result } from "../result";
 import { accepted, addText, append, conversation, snapshot, update } from "../testFixtures";
 import { createChatStore, type SyncCommands } from "../store/sync";
 import { App, type AppApi, type AppEvents } from "./App";
 import { batchFakes } from "./batch/testFakes";
 import { toolsFakes } from "./settings/toolsFakes";
+import { conversationActionsFakes } from "./conversationActionsFakes";
 
 const overview: WorkspaceOverview = {
   workspaceId: "demo",
@@ -125,6 +126,7 @@ function setup(seed: Seed = {}) {
     previewCost: vi.fn(async () => ({ status: "ok" as const, data: { credits: 12, baseCost: 10, rules: [] } })),
     getSettings: vi.fn(async () => seed.settings ?? { alwaysPreviewCost: false, notice: null }),
     setAlwaysPreviewCost: vi.fn(async (on: boolean) => ({ status: "ok" as const, data: { alwaysPreviewCost: on, notice: null } })),
+    setTheme: vi.fn(async (theme: ThemeChoice) => ({ status: "ok" as const, data: { theme } })),
     listProfiles: vi.fn(async () => ({
       status: "ok" as const,
       data: { activeId: "demo", profiles: [], keychain: { available: true, reason: null } },
@@ -138,6 +140,7 @@ function setup(seed: Seed = {}) {
     exportAgents: vi.fn(),
     ...toolsFakes(),
     ...batchFakes(),
+    ...conversationActionsFakes(),
   };
   const events: AppEvents = {
     workspaceStatusChanged: {
@@ -628,5 +631,110 @@ describe("the Batch screen", () => {
     expect(document.activeElement).toBe(open);
     // The chat is as it was.
     expect(item("c1").getAttribute("aria-current")).toBe("true");
+  });
+});
+
+describe("keyboard", () => {
+  const key = (k: string, more: Record<string, unknown> = {}) =>
+    act(async () => {
+      fireEvent.keyDown(document.activeElement ?? document.body, { key: k, ...more });
+    });
+  const ctrl = (k: string, code = "") => key(k, { ctrlKey: true, code });
+  const settle = () => act(async () => new Promise((resolve) => setTimeout(resolve, 0)));
+
+  it("starts a new chat with Ctrl+N and puts the focus in its message box", async () => {
+    const s = setup(two);
+    await renderApp(s);
+    screen.getByTestId("new-chat").focus();
+    await ctrl("n", "KeyN");
+    expect(screen.getByTestId("chat-empty")).toBeTruthy();
+    expect(document.querySelector('[aria-current="true"]')).toBeNull();
+    expect(document.activeElement).toBe(composer());
+  });
+
+  it("moves down and up the sidebar with Alt+arrows, the focus staying where it was", async () => {
+    const s = setup(two);
+    await renderApp(s);
+    composer().focus();
+    await key("ArrowDown", { altKey: true });
+    await settle();
+    expect(item("c2").getAttribute("aria-current")).toBe("true");
+    expect(composer().value).toBe("and a stable sort?");
+    expect(document.activeElement).toBe(composer());
+    // At the bottom: nothing below.
+    await key("ArrowDown", { altKey: true });
+    expect(item("c2").getAttribute("aria-current")).toBe("true");
+    // From a row of the sidebar, the focus follows to the new row.
+    item("c2").focus();
+    await key("ArrowUp", { altKey: true });
+    await settle();
+    expect(item("c1").getAttribute("aria-current")).toBe("true");
+    expect(document.activeElement).toBe(item("c1"));
+  });
+
+  it("stops the streaming answer with Escape in the message box or Ctrl+., and leaves Escape alone otherwise", async () => {
+    const s = setup(two);
+    await renderApp(s);
+    composer().focus();
+    // Nothing streams: Escape is not taken.
+    const idle = new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true });
+    composer().dispatchEvent(idle);
+    expect(idle.defaultPrevented).toBe(false);
+    expect(s.commands.stopExecution).not.toHaveBeenCalled();
+
+    await act(async () => fireEvent.change(composer(), { target: { value: "Go on" } }));
+    await act(async () => fireEvent.click(screen.getByTestId("send")));
+    composer().focus();
+    await key("Escape");
+    expect(s.commands.stopExecution).toHaveBeenCalledWith("h-new-1");
+    s.emit(update("h-new-1", 2, { type: "stopped" }));
+
+    await act(async () => fireEvent.change(composer(), { target: { value: "Again" } }));
+    await act(async () => fireEvent.click(screen.getByTestId("send")));
+    item("c1").focus();
+    // Escape outside the message box does not stop; Ctrl+. does, from anywhere.
+    await key("Escape");
+    expect(s.commands.stopExecution).toHaveBeenCalledTimes(1);
+    await ctrl(".", "Period");
+    expect(s.commands.stopExecution).toHaveBeenLastCalledWith("h-new-2");
+  });
+
+  it("shows every shortcut with F1 or the header's button; Escape closes it and the focus returns", async () => {
+    const s = setup(two);
+    await renderApp(s);
+    composer().focus();
+    await key("F1");
+    const help = screen.getByRole("dialog", { name: "Keyboard shortcuts" });
+    expect(help.contains(document.activeElement)).toBe(true);
+    expect(within(help).getByTestId("shortcut-newChat").textContent).toContain("New chat");
+    expect(within(help).getByTestId("shortcut-newChat").textContent).toContain("Ctrl+N");
+    expect(within(help).getByTestId("shortcut-stop").textContent).toMatch(/Ctrl\+\..*or.*Esc \(in the message box\)/);
+    for (const action of ["search", "focusComposer", "previousConversation", "nextConversation", "openSettings", "showHelp"]) {
+      expect(within(help).getByTestId(`shortcut-${action}`)).toBeTruthy();
+    }
+    // The app's shortcuts are off while a dialog is open.
+    await ctrl("n", "KeyN");
+    expect(screen.queryByTestId("chat-empty")).toBeNull();
+    await key("Escape");
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(document.activeElement).toBe(composer());
+
+    const button = screen.getByRole("button", { name: "Keyboard shortcuts" });
+    button.focus();
+    await act(async () => fireEvent.click(button));
+    expect(screen.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeTruthy();
+    await key("Escape");
+    expect(document.activeElement).toBe(button);
+  });
+
+  it("opens the settings with Ctrl+, and goes to the message box with Ctrl+L", async () => {
+    const s = setup(two);
+    await renderApp(s);
+    item("c2").focus();
+    await ctrl("l", "KeyL");
+    expect(document.activeElement).toBe(composer());
+    await ctrl(",", "Comma");
+    expect(screen.getByRole("dialog", { name: "Workspaces and preferences" })).toBeTruthy();
+    expect(s.api.listProfiles).toHaveBeenCalled();
   });
 });

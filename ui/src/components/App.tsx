@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { ConversationSummary, HistoryStatus } from "../bindings";
+import { flushSync } from "react-dom";
+import type { ConversationSummary, HistoryStatus, SearchResult } from "../bindings";
 import { LOAD_CHAT_FAILED, LOAD_WORKSPACE_FAILED, NO_AGENTS, describeError } from "../errors";
 import { messages } from "../messages";
 import type {
@@ -11,12 +12,15 @@ import type {
 } from "../bindings";
 import type { Result } from "../result";
 import type { Variables } from "../wizard";
-import { conversationEntries, streamingByConversation } from "../store/chat";
+import { conversationEntries, isStreaming, streamingByConversation } from "../store/chat";
+import { detectPlatform } from "../keyboard/keymap";
+import { focusSoon, moveInSidebar, useShortcuts } from "../keyboard/useShortcuts";
 import { findConversation } from "../store/conversations";
 import type { ChatStore } from "../store/sync";
 import { useStoreState } from "../store/useChatState";
 import { ChatContextMenu } from "./ChatContextMenu";
 import { ConversationList } from "./ConversationList";
+import { loadUntil, useConversationActions, type ConversationActionsApi } from "./conversationActions";
 import { ConversationPane, type OpenPhase } from "./ConversationPane";
 import type { ExchangeActions } from "./Exchange";
 import { HistoryBanner } from "./HistoryBanner";
@@ -25,6 +29,7 @@ import type { BatchApi } from "./batch/api";
 import { BatchScreen } from "./batch/BatchScreen";
 import { OpenLinkContext, type OpenLink } from "./openLink";
 import { SettingsDialog, type SettingsApi } from "./settings/SettingsDialog";
+import { ShortcutHelp } from "./ShortcutHelp";
 import { StatusBar } from "./StatusBar";
 import { useSettingsView, useWorkspaceStatusEvents, type AppEvents } from "./useBackendState";
 import { useDraftSaver } from "./useDraftSaver";
@@ -33,7 +38,7 @@ import type { DeepLinkAction, DeepLinkRefusalReason } from "../bindings";
 import { WorkspaceBadge } from "./WorkspaceBadge";
 
 /** The commands App and its screens use (a subset of `commands` in bindings.ts). */
-export interface AppApi extends SettingsApi, BatchApi {
+export interface AppApi extends SettingsApi, BatchApi, ConversationActionsApi {
   workspaceOverview(): Promise<WorkspaceOverview>;
   selectWorkspace(workspaceId: string): Promise<Result<WorkspaceOverview, AppError>>;
   historyStatus(): Promise<HistoryStatus>;
@@ -94,6 +99,8 @@ export function App({ api, chat, events, now = Date.now, batchParseDelayMs }: Pr
   const [text, setTextState] = useState("");
   const [focusKey, setFocusKey] = useState(0);
   const [continuing, setContinuing] = useState(false);
+  /** The message a search result opened: the chat scrolls to it and marks it. */
+  const [focusHandle, setFocusHandle] = useState<string | undefined>(undefined);
   const [nowMs, setNowMs] = useState(now);
   const [settings, setSettings] = useSettingsView(api.getSettings);
   const [settingsNoticeShown, setSettingsNoticeShown] = useState(true);
@@ -143,6 +150,7 @@ export function App({ api, chat, events, now = Date.now, batchParseDelayMs }: Pr
   const openConversation = useCallback(
     async (id: string): Promise<boolean> => {
       setSelected(id);
+      setFocusHandle(undefined);
       setComposerSession((n) => n + 1);
       setOpen({ phase: "loading" });
       touched.current = false;
@@ -490,6 +498,49 @@ export function App({ api, chat, events, now = Date.now, batchParseDelayMs }: Pr
     [setPicked],
   );
 
+  const conversationActions = useConversationActions(api, chat, activeWorkspaceId(overview));
+
+  /** Opens a search result's conversation and loads its pages until the message is there. */
+  const openResult = useCallback(
+    async (result: SearchResult) => {
+      setScreen("chats");
+      const id = result.conversationId;
+      if (selected.current !== id) {
+        drafts.flush();
+        if (!(await openConversation(id)) || selected.current !== id) return;
+      } else {
+        // The same message again: focus it anew.
+        flushSync(() => setFocusHandle(undefined));
+      }
+      const found = await loadUntil(chat, id, result.handle);
+      if (found && selected.current === id) setFocusHandle(result.handle);
+    },
+    [chat, drafts, openConversation],
+  );
+
+  /** The open conversation was deleted: a new chat takes its place. */
+  const conversationDeleted = useCallback(
+    (id: string) => {
+      if (selected.current !== id) return;
+      drafts.cancel();
+      setSelected(null);
+      setComposerSession((n) => n + 1);
+      setOpened(null);
+      setOpen({ phase: "loaded" });
+      setText("");
+    },
+    [drafts, setSelected, setText],
+  );
+
+  const conversationImported = useCallback(
+    (c: ConversationSummary) => {
+      setScreen("chats");
+      drafts.flush();
+      void openConversation(c.id);
+    },
+    [drafts, openConversation],
+  );
+
   const loadList = useCallback(
     (archived: boolean, more: boolean) => void chat.loadConversations(archived, more),
     [chat],
@@ -510,6 +561,46 @@ export function App({ api, chat, events, now = Date.now, batchParseDelayMs }: Pr
   useEffect(() => {
     if (focusBatchButton > 0) batchButton.current?.focus();
   }, [focusBatchButton]);
+
+  // Keyboard shortcuts (keyboard/keymap.ts); the help lists them. Off while a dialog is open.
+  const platform = useMemo(() => detectPlatform(), []);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const onChats = screen === "chats";
+  useShortcuts(
+    {
+      newChat: () => {
+        setScreen("chats");
+        newChat();
+        return true;
+      },
+      search: () => {
+        setScreen("chats");
+        return focusSoon(() => document.getElementById("conversation-search"), true);
+      },
+      focusComposer: () => {
+        setScreen("chats");
+        return focusSoon(() => document.querySelector<HTMLElement>('[data-testid="composer"]'));
+      },
+      stop: () => {
+        const running = onChats ? [...entries].reverse().find(isStreaming) : undefined;
+        if (!running) return false;
+        void chat.stop(running.handle);
+        return true;
+      },
+      nextConversation: () => onChats && moveInSidebar(selected.current, 1, select),
+      previousConversation: () => onChats && moveInSidebar(selected.current, -1, select),
+      openSettings: () => {
+        if (overview.phase === "loading") return false;
+        setSettingsOpen(true);
+        return true;
+      },
+      showHelp: () => {
+        setHelpOpen(true);
+        return true;
+      },
+    },
+    platform,
+  );
 
   const activeOverview = overview.phase === "loaded" ? overview.overview : null;
   const wizardAgentId = conversation?.agentId ?? pickedAgent;
@@ -561,6 +652,17 @@ export function App({ api, chat, events, now = Date.now, batchParseDelayMs }: Pr
             {messages.settings.open}
           </button>
         )}
+        <button
+          type="button"
+          className="button quiet bordered help-button"
+          data-testid="open-shortcuts"
+          aria-haspopup="dialog"
+          aria-label={messages.shortcuts.openLabel}
+          title={messages.shortcuts.openLabel}
+          onClick={() => setHelpOpen(true)}
+        >
+          {messages.shortcuts.open}
+        </button>
       </header>
       {history && <HistoryBanner status={history} onDismiss={() => setHistory(null)} />}
       {linkRefusal && <DeepLinkNotice reason={linkRefusal} onDismiss={() => setLinkRefusal(null)} />}
@@ -614,6 +716,10 @@ export function App({ api, chat, events, now = Date.now, batchParseDelayMs }: Pr
             onSelect={select}
             onNewChat={newChat}
             onLoad={loadList}
+            actions={conversationActions}
+            onOpenResult={(r) => void openResult(r)}
+            onDeleted={conversationDeleted}
+            onImported={conversationImported}
           />
           {settled ? (
             <OpenLinkContext.Provider value={api.openLink}>
@@ -643,6 +749,7 @@ export function App({ api, chat, events, now = Date.now, batchParseDelayMs }: Pr
                   composerResetKey={composerSession}
                   onContinueNew={() => void continueNew()}
                   continuing={continuing}
+                  focusHandle={focusHandle}
                 />
               </ChatContextMenu>
             </OpenLinkContext.Provider>
@@ -673,8 +780,13 @@ export function App({ api, chat, events, now = Date.now, batchParseDelayMs }: Pr
           onClose={() => setSettingsOpen(false)}
         />
       )}
+      {helpOpen && <ShortcutHelp platform={platform} onClose={() => setHelpOpen(false)} />}
     </div>
   );
+}
+
+function activeWorkspaceId(overview: Overview): string | null {
+  return overview.phase === "loaded" ? overview.overview.workspaceId : null;
 }
 
 function afterNextPaint(callback: () => void): void {

@@ -77,7 +77,9 @@ export function menuTargetFor(event: MouseEvent, area: Element): MenuTarget | nu
   return { x, y, selection, link, returnFocus };
 }
 
-type Item = { id: string; label: string; testId: string; run: () => void };
+/** One choice of a menu. */
+export type MenuItem = { id: string; label: string; testId: string; run: () => void };
+type Item = MenuItem;
 
 /**
  * Wraps the chat (the conversation pane). While mounted, the webview's context menu is
@@ -182,10 +184,13 @@ type MenuProps = {
   /** Closes; `returnFocus` when the user closed it on purpose (Escape). */
   onClose: (returnFocus: boolean) => void;
   onPick: (item: Item) => void;
+  /** The menu's accessible name and test id (default: the chat's menu). */
+  label?: string;
+  testId?: string;
 };
 
 /** The menu itself: first item focused, arrows move, Escape closes, a click outside too. */
-function Menu({ x, y, items, onClose, onPick }: MenuProps) {
+export function Menu({ x, y, items, onClose, onPick, label = words.label, testId = "context-menu" }: MenuProps) {
   const ref = useRef<HTMLDivElement>(null);
   const [position, setPosition] = useState({ left: x, top: y });
 
@@ -260,9 +265,9 @@ function Menu({ x, y, items, onClose, onPick }: MenuProps) {
   return (
     <div
       className="context-menu"
-      data-testid="context-menu"
+      data-testid={testId}
       role="menu"
-      aria-label={words.label}
+      aria-label={label}
       aria-orientation="vertical"
       ref={ref}
       style={position}

@@ -1,5 +1,5 @@
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AgentSummary } from "../bindings";
 import { snapshot, usage } from "../testFixtures";
 import { ChatView } from "./ChatView";
@@ -186,5 +186,264 @@ describe("ChatView for screen readers", () => {
       <ChatView entries={[snapshot("b", { seq: 2, status: "failed", error: { code: "timeout" } })]} agents={agents} actions={actions} />,
     );
     expect(screen.getByTestId("chat-announcer").textContent).toMatch(/^Helper could not finish\. The server took too long/);
+  });
+});
+
+// jsdom lays nothing out. These tests give the chat a small layout model instead: the
+// scroller is VIEWPORT px high, each exchange as high as the test says (by handle), the
+// exchanges stacked in the list with the list's padding and 24 px between them, as the
+// browser lays them out; scrolling clamps like a browser's and fires `scroll`; a fake
+// ResizeObserver delivers the exchanges' sizes when the test says the browser would.
+// Each test renders and lays out a few hundred exchanges several times: slow on a busy machine.
+describe("ChatView in a long conversation", { timeout: 30_000 }, () => {
+  const VIEWPORT = 400;
+  const GAP = 24;
+  let heights: Map<string, number>;
+  let observers: Set<{ callback: ResizeObserverCallback; targets: Set<Element>; self: ResizeObserver }>;
+
+  const scroller = () => screen.getByTestId("chat-scroll");
+  const rows = () => [...screen.getByTestId("chat-list").children] as HTMLElement[];
+  const heightOf = (el: Element) => heights.get((el as HTMLElement).dataset.handle ?? "") ?? 100;
+
+  /** The content's height as the browser would lay it out. */
+  function contentHeight(): number {
+    const list = document.querySelector<HTMLElement>('[data-testid="chat-list"]');
+    if (!list) return 0;
+    const children = [...list.children];
+    const inFlow = children.reduce((sum, el) => sum + heightOf(el), 0) + GAP * Math.max(0, children.length - 1);
+    return parseFloat(list.style.paddingTop || "0") + inFlow + parseFloat(list.style.paddingBottom || "0");
+  }
+
+  /** Where an exchange's top is, from the top of the view (px). */
+  function topInView(handle: string): number {
+    const list = screen.getByTestId("chat-list");
+    let y = parseFloat(list.style.paddingTop || "0");
+    for (const el of list.children) {
+      if ((el as HTMLElement).dataset.handle === handle) return y - scroller().scrollTop;
+      y += heightOf(el) + GAP;
+    }
+    throw new Error(`${handle} is not in the DOM`);
+  }
+
+  /** What the browser's ResizeObservers say after a layout: every element's size. */
+  function deliverSizes() {
+    for (const o of observers) {
+      const entries = [...o.targets]
+        .filter((t) => t.isConnected)
+        .map((target) => {
+          const blockSize = target.classList.contains("chat-scroll") ? VIEWPORT : heightOf(target);
+          return { target, borderBoxSize: [{ blockSize, inlineSize: 600 }], contentRect: { height: blockSize, width: 600 } };
+        });
+      if (entries.length > 0) o.callback(entries as unknown as ResizeObserverEntry[], o.self);
+    }
+  }
+
+  /** The next frame, then the browser's layout pass and what it leads to. */
+  async function layout() {
+    await act(async () => new Promise((r) => requestAnimationFrame(() => r(undefined))));
+    await act(async () => deliverSizes());
+    await act(async () => new Promise((r) => setTimeout(r, 0)));
+  }
+
+  /** The user drags the scrollbar. */
+  async function scrollTo(top: number) {
+    await act(async () => {
+      scroller().scrollTop = top;
+      scroller().dispatchEvent(new Event("scroll"));
+    });
+    await act(async () => new Promise((r) => setTimeout(r, 0)));
+  }
+
+  const maxScroll = () => Math.max(0, contentHeight() - VIEWPORT);
+  const exchanges = (n: number, from = 0) =>
+    Array.from({ length: n }, (_, i) => snapshot(`h${from + i}`, { message: `question ${from + i}`, text: `answer ${from + i}`, status: "completed" }));
+
+  beforeEach(() => {
+    heights = new Map();
+    observers = new Set();
+    vi.spyOn(HTMLElement.prototype, "clientHeight", "get").mockImplementation(function (this: HTMLElement) {
+      return this.classList.contains("chat-scroll") ? VIEWPORT : 0;
+    });
+    vi.spyOn(HTMLElement.prototype, "offsetHeight", "get").mockImplementation(function (this: HTMLElement) {
+      return this.classList.contains("exchange") ? heightOf(this) : 0;
+    });
+    vi.spyOn(HTMLElement.prototype, "scrollHeight", "get").mockImplementation(function (this: HTMLElement) {
+      return this.classList.contains("chat-scroll") ? Math.max(VIEWPORT, contentHeight()) : 0;
+    });
+    Element.prototype.scrollTo = function (this: Element, options?: ScrollToOptions | number) {
+      const top = typeof options === "object" ? (options.top ?? this.scrollTop) : 0;
+      const max = Math.max(0, this.scrollHeight - this.clientHeight);
+      const next = Math.min(max, Math.max(0, top));
+      if (next === this.scrollTop) return;
+      this.scrollTop = next;
+      // As a browser does: an event when it moved, after the script that scrolled.
+      queueMicrotask(() => this.dispatchEvent(new Event("scroll")));
+    } as Element["scrollTo"];
+    vi.stubGlobal(
+      "ResizeObserver",
+      class {
+        constructor(callback: ResizeObserverCallback) {
+          observers.add({ callback, targets: this.targets, self: this as unknown as ResizeObserver });
+        }
+        targets = new Set<Element>();
+        observe(el: Element) {
+          this.targets.add(el);
+        }
+        unobserve(el: Element) {
+          this.targets.delete(el);
+        }
+        disconnect() {
+          this.targets.clear();
+        }
+      },
+    );
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    delete (Element.prototype as Partial<Element>).scrollTo;
+  });
+
+  it("opens at the latest message with only the exchanges near the view in the DOM", async () => {
+    render(<ChatView entries={exchanges(200)} agents={agents} actions={fakeActions()} />);
+    await layout();
+    await layout();
+    const shown = rows();
+    expect(shown.length).toBeLessThan(40);
+    expect(shown[shown.length - 1]!.dataset.handle).toBe("h199");
+    expect(scroller().scrollTop).toBe(maxScroll());
+    expect(topInView("h199")).toBeLessThan(VIEWPORT);
+    expect(screen.queryByTestId("jump-to-latest")).toBeNull();
+    // Every exchange shown is numbered for the virtualizer, in order.
+    expect(shown.map((r) => Number(r.dataset.index))).toEqual(shown.map((_, i) => 200 - shown.length + i));
+  });
+
+  it("follows a growing answer while the user is at the bottom", async () => {
+    const entries = exchanges(30);
+    const view = render(<ChatView entries={entries} agents={agents} actions={fakeActions()} />);
+    await layout();
+    const before = scroller().scrollTop;
+    for (const size of [300, 700, 1500]) {
+      heights.set("h29", size);
+      view.rerender(
+        <ChatView entries={[...entries.slice(0, 29), { ...entries[29]!, seq: size, status: "running" }]} agents={agents} actions={fakeActions()} />,
+      );
+      await layout();
+      expect(scroller().scrollTop).toBe(maxScroll());
+    }
+    expect(scroller().scrollTop).toBe(before + 1400);
+    expect(screen.queryByTestId("jump-to-latest")).toBeNull();
+  });
+
+  it("stops following when the user scrolls up, and Jump to latest brings the view back", async () => {
+    const entries = exchanges(30);
+    const view = render(<ChatView entries={entries} agents={agents} actions={fakeActions()} />);
+    await layout();
+    await scrollTo(maxScroll() - 500);
+    // The exchanges that came into view are measured (their first guess was off).
+    await layout();
+    const reading = scroller().scrollTop;
+    const read = rows().find((r) => topInView(r.dataset.handle!) >= 0)!.dataset.handle!;
+    const at = topInView(read);
+    const jump = screen.getByTestId("jump-to-latest");
+    expect(jump.tagName).toBe("BUTTON");
+    expect(jump.textContent).toContain("Jump to latest");
+    heights.set("h29", 900);
+    view.rerender(
+      <ChatView entries={[...entries.slice(0, 29), { ...entries[29]!, seq: 9, status: "running" }]} agents={agents} actions={fakeActions()} />,
+    );
+    await layout();
+    expect(scroller().scrollTop).toBe(reading);
+    expect(topInView(read)).toBe(at);
+    expect(maxScroll() - reading).toBeGreaterThan(1000);
+
+    await act(async () => fireEvent.click(jump));
+    await layout();
+    expect(scroller().scrollTop).toBe(maxScroll());
+    expect(screen.queryByTestId("jump-to-latest")).toBeNull();
+    // The keyboard stays in the chat once the button has gone.
+    expect(document.activeElement).toBe(scroller());
+  });
+
+  it("brings the view back to the bottom when the user sends a message", async () => {
+    const entries = exchanges(30);
+    const view = render(<ChatView entries={entries} agents={agents} actions={fakeActions()} />);
+    await layout();
+    await scrollTo(200);
+    view.rerender(<ChatView entries={[...entries, snapshot("sent", { message: "a new question" })]} agents={agents} actions={fakeActions()} />);
+    await layout();
+    await layout();
+    expect(rows()[rows().length - 1]!.dataset.handle).toBe("sent");
+    expect(scroller().scrollTop).toBe(maxScroll());
+    // And its answer is followed as it grows.
+    heights.set("sent", 2000);
+    view.rerender(
+      <ChatView entries={[...entries, snapshot("sent", { message: "a new question", seq: 5, text: "a long answer" })]} agents={agents} actions={fakeActions()} />,
+    );
+    await layout();
+    expect(scroller().scrollTop).toBe(maxScroll());
+    expect(screen.queryByTestId("jump-to-latest")).toBeNull();
+  });
+
+  it("keeps the message being read in place when earlier messages are put above", async () => {
+    const entries = exchanges(50, 100);
+    const onNearTop = vi.fn();
+    const view = render(<ChatView entries={entries} agents={agents} actions={fakeActions()} onNearTop={onNearTop} />);
+    await layout();
+    await scrollTo(1000);
+    await layout();
+    expect(onNearTop).not.toHaveBeenCalled();
+    await scrollTo(300);
+    await layout();
+    expect(onNearTop).toHaveBeenCalled();
+    const read = rows().find((r) => topInView(r.dataset.handle!) >= 0)!.dataset.handle!;
+    const at = topInView(read);
+
+    const earlier = exchanges(50, 50);
+    for (const e of earlier) heights.set(e.handle, 160);
+    view.rerender(<ChatView entries={[...earlier, ...entries]} agents={agents} actions={fakeActions()} onNearTop={onNearTop} />);
+    await layout();
+    await layout();
+    expect(topInView(read)).toBe(at);
+    expect(scroller().scrollTop).toBeGreaterThan(50 * 160);
+    expect(screen.getByTestId("jump-to-latest")).toBeTruthy();
+  });
+
+  it("scrolls an exchange asked for to the middle and marks it for a few seconds", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const entries = exchanges(100);
+      heights.set("h20", 200);
+      render(<ChatView entries={entries} agents={agents} actions={fakeActions()} focusHandle="h20" />);
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(10);
+      });
+      // A few frames: the exchanges around it are measured and the target corrected.
+      for (let i = 0; i < 3; i++) {
+        await act(async () => {
+          deliverSizes();
+          await vi.advanceTimersByTimeAsync(20);
+        });
+      }
+      const focused = document.querySelector<HTMLElement>('[data-handle="h20"]')!;
+      expect(focused.dataset.focused).toBe("true");
+      expect(document.querySelectorAll('[data-focused="true"]')).toHaveLength(1);
+      const middle = topInView("h20") + 100;
+      expect(Math.abs(middle - VIEWPORT / 2)).toBeLessThanOrEqual(1);
+      expect(screen.getByTestId("jump-to-latest")).toBeTruthy();
+
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(3000);
+      });
+      expect(document.querySelector<HTMLElement>('[data-handle="h20"]')!.dataset.focused).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("does nothing for an exchange that is not loaded", async () => {
+    render(<ChatView entries={exchanges(30)} agents={agents} actions={fakeActions()} focusHandle="older" />);
+    await layout();
+    expect(document.querySelector('[data-focused="true"]')).toBeNull();
+    expect(scroller().scrollTop).toBe(maxScroll());
   });
 });

@@ -46,6 +46,8 @@ type Props = {
   composerResetKey: string | number;
   onContinueNew: () => void;
   continuing: boolean;
+  /** A message to scroll into view and mark for a moment (a search result's). */
+  focusHandle?: string;
 };
 
 /** The right side: the conversation's header and notices, its messages, the composer. */
@@ -130,6 +132,9 @@ export function ConversationPane(props: Props) {
             actions={actions}
             canContinue={!archived}
             canGiveFeedback={!(conversation?.localOnly ?? false)}
+            focusHandle={props.focusHandle}
+            // Scrolling near the top loads the page before; the button stays as a fallback.
+            onNearTop={loaded?.moreBefore && !loaded.loadingEarlier ? props.onLoadEarlier : undefined}
             top={top}
             empty={
               <div className="chat-empty" data-testid="chat-empty">

@@ -154,6 +154,16 @@ export function conversationChanged(
   return { ...next, archived: without(next.archived, merged.id), active: withItem(next.active, merged) };
 }
 
+/** A conversation was deleted: it leaves both lists (and its notices). */
+export function conversationRemoved(state: ConversationsState, id: string): ConversationsState {
+  if (!findConversation(state, id) && !state.notices.has(id) && !state.localOnlyStatus.has(id)) return state;
+  const notices = new Map(state.notices);
+  notices.delete(id);
+  const localOnlyStatus = new Map(state.localOnlyStatus);
+  localOnlyStatus.delete(id);
+  return { ...state, active: without(state.active, id), archived: without(state.archived, id), notices, localOnlyStatus };
+}
+
 /** The title a message gives its conversation (as core's `title_from`). */
 export function titleFrom(message: string): string {
   const line = message

@@ -29,6 +29,7 @@ import {
 import {
   PAGE_SIZE,
   conversationChanged,
+  conversationRemoved,
   emptyConversations,
   forWorkspace,
   messageSent,
@@ -109,6 +110,10 @@ export interface ChatStore {
   loadConversations(archived: boolean, more?: boolean): Promise<Result<ConversationSummary[], AppError>>;
   /** Starts an empty conversation; it joins the list. */
   startConversation(workspaceId: string, agentId: string): Promise<Result<ConversationSummary, AppError>>;
+  /** A conversation as a command returned it (renamed, archived, imported): the lists follow. */
+  conversationUpdated(conversation: ConversationSummary): void;
+  /** A conversation was deleted: it leaves the lists. */
+  conversationRemoved(conversationId: string): void;
   /** Loads a conversation's newest messages (and its draft), merged with what is known. */
   open(conversationId: string): Promise<Result<ConversationView, AppError>>;
   /** Loads the page of messages before the loaded ones. */
@@ -339,6 +344,16 @@ export function createChatStore(commands: SyncCommands, events: SyncEvents, opti
         setState({ conversations: conversationChanged(state.conversations, result.data) });
       }
       return result;
+    },
+    conversationUpdated(conversation) {
+      if (closed) return;
+      setState({ conversations: conversationChanged(state.conversations, conversation) });
+    },
+    conversationRemoved(conversationId) {
+      if (closed) return;
+      const loaded = new Map(state.loaded);
+      loaded.delete(conversationId);
+      setState({ conversations: conversationRemoved(state.conversations, conversationId), loaded });
     },
     open(conversationId) {
       const inFlight = openCalls.get(conversationId);

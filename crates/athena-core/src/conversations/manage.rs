@@ -142,8 +142,8 @@ impl Conversations {
     /// entries are removed from the store's files (zeroed, the WAL checkpointed and
     /// truncated) before this returns. Asking the user first is the caller's job. The
     /// server's copy, if any, is left as it is (the API has no delete; a new chat with
-    /// the agent archives it). Answers already in this run's memory stay readable by
-    /// handle until the app quits.
+    /// the agent archives it). Its answers are dropped from this run's memory too, so
+    /// no handle reads them any more.
     ///
     /// # Errors
     /// [`ConversationActionError::Running`] while one of its executions streams
@@ -158,6 +158,7 @@ impl Conversations {
             .delete_conversation(id)
             .await
             .map_err(unknown_or_storage)?;
+        self.inner.executions.forget_conversation(id);
         drop(guard);
         self.inner
             .scope_locks

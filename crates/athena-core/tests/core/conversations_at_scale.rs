@@ -454,11 +454,31 @@ async fn archive_by_hand_archives_the_server_conversation_and_refuses_sending() 
             .unwrap()
             .archived
     );
-    // And delete works once nothing streams.
+    // And delete works once nothing streams, and forgets the answers this run holds.
+    assert!(
+        bench
+            .conversations
+            .executions()
+            .snapshot(&streaming)
+            .is_ok()
+    );
     bench.conversations.delete(&chat.id).await.unwrap();
     assert_eq!(
         bench.conversations.conversation(&chat.id),
         Err(CoreError::UnknownConversation(chat.id.clone()))
+    );
+    assert!(matches!(
+        bench.conversations.executions().snapshot(&streaming),
+        Err(CoreError::UnknownExecution(_))
+    ));
+    assert!(
+        bench
+            .conversations
+            .executions()
+            .snapshots()
+            .iter()
+            .all(|s| s.request.conversation_id != chat.id),
+        "no execution of the deleted conversation is left in memory"
     );
 }
 

@@ -3,6 +3,7 @@
 
 mod agent_check;
 mod agents_file;
+mod attention;
 mod batch_input;
 mod batch_model;
 mod batch_runs;

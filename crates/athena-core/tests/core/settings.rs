@@ -212,6 +212,7 @@ fn the_settings_have_no_place_for_a_secret() {
     let expected: BTreeSet<String> = [
         "version",
         "alwaysPreviewCost",
+        "notifications",
         "theme",
         "activeWorkspace",
         "workspaces",
@@ -286,4 +287,36 @@ fn validate_refuses_another_version_and_overlong_ids() {
     };
     assert!(long.validate().is_err());
     assert_eq!(some_settings().validate(), Ok(()));
+}
+
+#[test]
+fn a_file_written_before_the_theme_existed_follows_the_system() {
+    for raw in [
+        &br#"{ "version": 1, "alwaysPreviewCost": true }"#[..],
+        br#"{ "alwaysPreviewCost": true }"#,
+        br#"{ "version": 1, "theme": null, "alwaysPreviewCost": true }"#,
+    ] {
+        let loaded = load(Some(raw));
+        assert_eq!(loaded.problem, None, "{}", String::from_utf8_lossy(raw));
+        assert_eq!(loaded.settings.theme, Theme::System);
+        assert!(loaded.settings.always_preview_cost);
+        // Written back, the file names the theme it now has.
+        assert_eq!(loaded.settings.to_json()["theme"], "system");
+    }
+    for (name, theme) in [
+        ("system", Theme::System),
+        ("light", Theme::Light),
+        ("dark", Theme::Dark),
+    ] {
+        let raw = bytes(&json!({ "version": 1, "theme": name }));
+        assert_eq!(load(Some(&raw)).settings.theme, theme, "{name}");
+    }
+    // Names are exact: the file holds what the app wrote, not what a person might type.
+    for name in ["Dark", " dark", "auto", ""] {
+        let raw = bytes(&json!({ "version": 1, "theme": name }));
+        assert!(
+            matches!(load(Some(&raw)).problem, Some(SettingsProblem::Invalid { ref field, .. }) if field == "theme"),
+            "{name:?}"
+        );
+    }
 }

@@ -1,6 +1,6 @@
 import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { ProfileList, ProfileView, SettingsView, WorkspaceOverview } from "../../bindings";
+import type { ProfileList, ProfileView, SettingsView, ThemeChoice, WorkspaceOverview } from "../../bindings";
 import { SettingsDialog, type SettingsApi } from "./SettingsDialog";
 import { toolsFakes } from "./toolsFakes";
 
@@ -65,6 +65,7 @@ function setup(settings: SettingsView = { alwaysPreviewCost: false, notice: null
     importAgents: vi.fn(),
     exportAgents: vi.fn(),
     setAlwaysPreviewCost: vi.fn(async (on: boolean) => ({ status: "ok" as const, data: { alwaysPreviewCost: on, notice: null } })),
+    setTheme: vi.fn(async (theme: ThemeChoice) => ({ status: "ok" as const, data: { theme } })),
     ...toolsFakes(),
   };
   const props = { onSettings: vi.fn(), onProfilesChanged: vi.fn(), onOverview: vi.fn(), onClose: vi.fn() };

@@ -5,6 +5,8 @@ import type { AppError, ProfileList as Profiles, ProfileView, SettingsView, Work
 import type { Result } from "../../result";
 import { Modal } from "../Modal";
 import { AgentsSection, type AgentsApi } from "./AgentsSection";
+import { AppearanceSection, type AppearanceApi } from "./AppearanceSection";
+import { NotificationsSection, type NotificationsApi } from "./NotificationsSection";
 import { ProfileForm, type ProfileFormApi } from "./ProfileForm";
 import { ProfileList } from "./ProfileList";
 import { ToolsSection, type ToolsApi } from "./ToolsSection";
@@ -15,6 +17,8 @@ const words = messages.settings;
 /** The commands the dialog uses (a subset of `commands`). */
 export type SettingsApi = ProfileFormApi &
   AgentsApi &
+  AppearanceApi &
+  Partial<NotificationsApi> &
   ToolsApi & {
     listProfiles(): Promise<Result<Profiles, AppError>>;
     deleteProfile(profileId: string): Promise<Result<Profiles, AppError>>;
@@ -158,6 +162,8 @@ export function SettingsDialog({ api, active, settings, onSettings, onProfilesCh
       )}
       <ToolsSection api={api} active={active} />
       <Preferences api={api} settings={settings} onSettings={onSettings} />
+      <AppearanceSection api={api} />
+      <NotificationsSection api={api} />
     </Modal>
   );
 }
