@@ -8,13 +8,12 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use athena_core::dialogs::{Dialogs, FileDialog, MessageDialog};
-use athena_core::tools::{Tool, ToolContext, ToolDefinition, ToolFailure, ToolRegistry};
-use athena_desktop::LaunchOptions;
+use athena_core::tools::{Tool, ToolContext, ToolDefinition, ToolFailure};
 use serde_json::{Value, json};
 use tauri::WebviewWindow;
 use tauri::test::MockRuntime;
 
-use crate::ipc::{build_app, invoke, window};
+use crate::ipc::{build_app, invoke, options_with_tool, window};
 
 /// A file dialog's answer: this path, or cancelled.
 type FileAnswer = Option<PathBuf>;
@@ -95,24 +94,12 @@ impl Drop for TestApp {
 
 fn start() -> TestApp {
     let user = Arc::new(User::default());
-    let dir = std::env::temp_dir().join(format!("athena-actions-{}", uuid::Uuid::new_v4()));
     let waiter = Waiter(ToolDefinition::new(
         "note_taker",
         "Takes a note",
         json!({"type": "object", "properties": {"text": {"type": "string"}}}),
     ));
-    let options = LaunchOptions {
-        data_dir: Some(dir.clone()),
-        headless: true,
-        secrets: Some(Arc::new(athena_core::secrets::MemorySecretStore::new())),
-        dialogs: Some(user.clone()),
-        tools: Some(
-            ToolRegistry::builtin()
-                .with_tool(Arc::new(waiter))
-                .expect("registered"),
-        ),
-        ..LaunchOptions::default()
-    };
+    let (options, dir) = options_with_tool("actions", user.clone(), Arc::new(waiter));
     TestApp {
         app: build_app(options),
         user,

@@ -78,6 +78,32 @@ fn start_with(user: Arc<FakeUser>, links: LinkHandlers) -> TestApp {
 }
 
 /// The app on the mock runtime with the real configuration, its setup run.
+/// An app's options for the mock runtime: a fresh data folder named after `purpose`
+/// (returned, for the caller to remove), keys in memory, `dialogs` answering every
+/// native dialog, and the built-in tools plus `tool`.
+pub(crate) fn options_with_tool(
+    purpose: &str,
+    dialogs: std::sync::Arc<dyn athena_core::dialogs::Dialogs>,
+    tool: std::sync::Arc<dyn athena_core::tools::Tool>,
+) -> (LaunchOptions, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("athena-{purpose}-{}", uuid::Uuid::new_v4()));
+    let options = LaunchOptions {
+        data_dir: Some(dir.clone()),
+        headless: true,
+        secrets: Some(std::sync::Arc::new(
+            athena_core::secrets::MemorySecretStore::new(),
+        )),
+        dialogs: Some(dialogs),
+        tools: Some(
+            athena_core::tools::ToolRegistry::builtin()
+                .with_tool(tool)
+                .expect("registered"),
+        ),
+        ..LaunchOptions::default()
+    };
+    (options, dir)
+}
+
 pub(crate) fn build_app(options: LaunchOptions) -> App<MockRuntime> {
     let mut app = app_builder(mock_builder(), options)
         .build(tauri::generate_context!(test = true))

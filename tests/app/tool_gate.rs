@@ -10,11 +10,10 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use athena_core::dialogs::{Dialogs, FileDialog, MessageDialog};
-use athena_core::tools::{Tool, ToolContext, ToolDefinition, ToolFailure, ToolRegistry};
-use athena_desktop::LaunchOptions;
+use athena_core::tools::{Tool, ToolContext, ToolDefinition, ToolFailure};
 use serde_json::{Value, json};
 
-use crate::ipc::{build_app, invoke, window};
+use crate::ipc::{build_app, invoke, options_with_tool, window};
 
 const TOOL_USER: &str = "agent:client-tools";
 
@@ -98,19 +97,7 @@ fn no_command_of_the_webview_runs_a_tool_or_records_an_approval() {
         runs.clone(),
     );
     let user = Arc::new(User::default());
-    let dir = std::env::temp_dir().join(format!("athena-gate-{}", uuid::Uuid::new_v4()));
-    let options = LaunchOptions {
-        data_dir: Some(dir.clone()),
-        headless: true,
-        secrets: Some(Arc::new(athena_core::secrets::MemorySecretStore::new())),
-        dialogs: Some(user.clone()),
-        tools: Some(
-            ToolRegistry::builtin()
-                .with_tool(Arc::new(counter))
-                .expect("registered"),
-        ),
-        ..LaunchOptions::default()
-    };
+    let (options, dir) = options_with_tool("gate", user.clone(), Arc::new(counter));
     let app = build_app(options);
     let main = window(&app, "main");
 
