@@ -200,9 +200,11 @@ describe("conversations at scale", () => {
       const input = await browser.$('[data-testid="rename-input"]');
       await input.waitForDisplayed({ timeout: 5_000 });
       // The field opens focused with the title selected: typing replaces it. (Not
-      // setValue: WebDriver's clear leaves the field, and leaving it saves.)
+      // setValue: WebDriver's clear leaves the field, and leaving it saves. Not
+      // browser.keys either: under load WebKitWebDriver's key actions can drop a
+      // keystroke; element send keys, as setValue uses everywhere, does not.)
       assert.equal(await input.getValue(), "Second chat");
-      await browser.keys(`Renamed ${NONCE}`);
+      await input.addValue(`Renamed ${NONCE}`);
       const typed = await browser.execute(() => document.querySelector('[data-testid="rename-input"]')?.value ?? null);
       assert.equal(typed, `Renamed ${NONCE}`, "typed into the field");
       await browser.keys("Enter");

@@ -53,9 +53,14 @@ async function waitFocused(browser, what) {
   });
 }
 
-/** Types into whatever has the focus, as a keyboard does. */
+/**
+ * Types into whatever has the focus. Element send keys rather than key actions: under
+ * load WebKitWebDriver's key actions can drop a keystroke, and the focused element
+ * keeps the focus either way.
+ */
 async function type(browser, text) {
-  await browser.keys(text.split(""));
+  const active = await browser.$(await browser.getActiveElement());
+  await active.addValue(text);
 }
 
 /** The open conversation's answers once the code block is on screen. */
