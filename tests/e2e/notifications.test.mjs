@@ -144,11 +144,15 @@ describe("notifications", () => {
         const box = await browser.$('[data-testid="notifications-enabled"]');
         await box.waitForEnabled({ timeout: 10_000 });
         await box.scrollIntoView();
-        if ((await box.isSelected()) !== on) await box.click();
-        await browser.waitUntil(async () => (await box.isSelected()) === on && (await box.isEnabled()), {
-          timeout: 10_000,
-          timeoutMsg: `the setting did not become ${on}`,
-        });
+        // A click WebKitWebDriver finds "not interactable" (the dialog still settling on
+        // a loaded machine) is lost: click again until the box shows the state, saved.
+        await browser.waitUntil(
+          async () => {
+            if ((await box.isEnabled()) && (await box.isSelected()) !== on) await box.click().catch(() => {});
+            return (await box.isSelected()) === on && (await box.isEnabled());
+          },
+          { timeout: 15_000, interval: 1_000, timeoutMsg: `the setting did not become ${on}` },
+        );
         if (!on) await screenshot(browser, "notifications-setting-off");
         await browser.keys("Escape");
         await box.waitForExist({ reverse: true, timeout: 5_000 });
