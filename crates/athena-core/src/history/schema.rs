@@ -232,8 +232,81 @@ SELECT m.position,
 FROM messages m;
 ";
 
+/// Version 6: attachments, generated media kept on this computer, and the audit log
+/// of client tool calls.
+///
+/// - `draft_attachments`: the files staged in a conversation's draft, in order, each
+///   with the app's own copy or the user's path, and its `storage_key` once uploaded
+///   (a staged file survives a restart; one without a key is uploaded again).
+/// - `messages.attachments`: what a sent message carried, as JSON
+///   `[{filename, content_type, size_bytes, storage_key, attachment_id}]`.
+/// - `media_files`: each generated image or video downloaded into the data folder,
+///   by the message and job it belongs to, so it is shown from disk after the remote
+///   URL expires.
+/// - `tool_audit`: every client tool call, decided and finished, kept after its
+///   conversation is deleted (no foreign key) until the user clears it.
+const V6: &str = "
+CREATE TABLE draft_attachments (
+    attachment_id TEXT PRIMARY KEY NOT NULL,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    filename TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL,
+    file_path TEXT NOT NULL,
+    app_copy INTEGER NOT NULL DEFAULT 0,
+    storage_key TEXT,
+    added_at_ms INTEGER NOT NULL
+) STRICT;
+CREATE INDEX draft_attachments_by_conversation ON draft_attachments(conversation_id, position);
+
+ALTER TABLE messages ADD COLUMN attachments TEXT;
+
+CREATE TABLE media_files (
+    message_handle TEXT NOT NULL REFERENCES messages(handle) ON DELETE CASCADE,
+    job_id TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    remote_url TEXT NOT NULL,
+    content_type TEXT,
+    file_name TEXT,
+    size_bytes INTEGER,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'downloaded', 'failed')),
+    error TEXT,
+    updated_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (message_handle, job_id, idx)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE tool_audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at_ms INTEGER NOT NULL,
+    workspace_id TEXT NOT NULL,
+    conversation_id TEXT,
+    message_handle TEXT,
+    call_id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    agent_name TEXT NOT NULL,
+    tool_name TEXT NOT NULL,
+    tool_source TEXT NOT NULL,
+    arguments_hash TEXT NOT NULL,
+    arguments_preview TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    decided_by TEXT NOT NULL,
+    outcome TEXT,
+    result_preview TEXT,
+    duration_ms INTEGER
+) STRICT;
+CREATE INDEX tool_audit_by_time ON tool_audit(at_ms DESC);
+";
+
 /// Every migration, in order. Append only.
-const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(V1),
+    M::up(V2),
+    M::up(V3),
+    M::up(V4),
+    M::up(V5),
+    M::up(V6),
+];
 
 /// The schema version this build writes: the number of migrations it knows.
 // The cast cannot truncate: there are a handful of migrations.
