@@ -10,7 +10,7 @@ use athena_core::{DroppedItem, inspect_dropped};
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_specta::Event;
 
-use crate::ipc::{DroppedFile, FilesDropped, batch::count};
+use crate::ipc::{DragHover, DroppedFile, DroppedKind, DroppedPath, FilesDropped, batch::count};
 
 /// The files dropped on the window this run, by the id the page got for each.
 #[derive(Debug, Default)]
@@ -36,12 +36,20 @@ impl DroppedFiles {
     }
 }
 
+fn name_of(path: &std::path::Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 /// Looks at what was dropped, records it in the log, and tells the page about the
-/// files (by id, name and size).
+/// files (by id, name and size) and the other paths (by id, name and kind: a chip
+/// explains why a folder cannot be attached).
 pub(crate) fn files_dropped<R: Runtime>(app: &AppHandle<R>, paths: &[PathBuf]) -> Vec<DroppedItem> {
     let items = inspect_dropped(paths);
     let registry = app.try_state::<DroppedFiles>();
     let mut files = Vec::new();
+    let mut others = Vec::new();
     for item in &items {
         match item {
             DroppedItem::File { path, size } => {
@@ -49,26 +57,47 @@ pub(crate) fn files_dropped<R: Runtime>(app: &AppHandle<R>, paths: &[PathBuf]) -
                 if let Some(registry) = &registry {
                     files.push(DroppedFile {
                         drop_id: registry.add(path.clone()),
-                        name: path
-                            .file_name()
-                            .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_default(),
+                        name: name_of(path),
                         size: count(usize::try_from(*size).unwrap_or(usize::MAX)),
                     });
                 }
             }
             DroppedItem::Folder { path } => {
                 tracing::info!(path = %path.display(), "folder dropped on the window");
+                if let Some(registry) = &registry {
+                    others.push(DroppedPath {
+                        drop_id: registry.add(path.clone()),
+                        name: name_of(path),
+                        kind: DroppedKind::Folder,
+                    });
+                }
             }
             DroppedItem::Unreadable { path, reason } => {
                 tracing::warn!(path = %path.display(), reason, "unreadable path dropped on the window");
+                if let Some(registry) = &registry {
+                    others.push(DroppedPath {
+                        drop_id: registry.add(path.clone()),
+                        name: name_of(path),
+                        kind: DroppedKind::Unreadable,
+                    });
+                }
             }
         }
     }
-    if !files.is_empty()
-        && let Err(err) = (FilesDropped { files }).emit(app)
+    // The drag is over: the drop zone goes.
+    drag_hover(app, false);
+    if !(files.is_empty() && others.is_empty())
+        && let Err(err) = (FilesDropped { files, others }).emit(app)
     {
         tracing::warn!(error = %err, "could not tell the page about dropped files");
     }
     items
+}
+
+/// Tells the page that files hover over the window (or no longer do), for its drop
+/// zone.
+pub(crate) fn drag_hover<R: Runtime>(app: &AppHandle<R>, active: bool) {
+    if let Err(err) = (DragHover { active }).emit(app) {
+        tracing::debug!(error = %err, "could not show or hide the drop zone");
+    }
 }

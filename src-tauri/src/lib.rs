@@ -14,6 +14,9 @@ pub mod ipc;
 pub mod launch;
 mod links;
 pub mod logging;
+mod mcp;
+mod media;
+mod media_server;
 mod navigation;
 mod notifications;
 mod quit;
@@ -62,6 +65,15 @@ pub fn specta_builder_for<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             commands::conversations::open_conversation,
             commands::conversations::save_draft,
             commands::conversations::send_message,
+            commands::attachments::attach_dragged,
+            commands::attachments::attach_picked,
+            commands::attachments::attach_pasted,
+            commands::attachments::draft_attachments,
+            commands::attachments::remove_attachment,
+            commands::attachments::cancel_attachment_upload,
+            commands::attachments::retry_attachment,
+            commands::attachments::attachment_full_view,
+            commands::attachments::attachment_thumbnail,
             commands::conversations::resend_message,
             commands::conversations::regenerate_message,
             commands::conversations::give_feedback,
@@ -74,6 +86,10 @@ pub fn specta_builder_for<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             commands::stop_execution,
             commands::inspect_execution,
             commands::execution_snapshot,
+            commands::media::media_files,
+            commands::media::retry_media_download,
+            commands::media::save_media_as,
+            commands::media::copy_media_image,
             commands::report_ready,
             commands::deep_link::take_deep_links,
             commands::open_link,
@@ -110,14 +126,31 @@ pub fn specta_builder_for<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             commands::tools::remove_granted_folder,
             commands::tools::choose_ledger_file,
             commands::tools::forget_ledger_file,
+            commands::command_tools::command_tools,
+            commands::command_tools::save_command_tool,
+            commands::command_tools::remove_command_tool,
+            commands::command_tools::try_command_tool,
+            commands::command_tools::tool_audit,
+            commands::command_tools::export_tool_audit,
+            commands::mcp::mcp_servers,
+            commands::mcp::save_mcp_server,
+            commands::mcp::remove_mcp_server,
+            commands::mcp::restart_mcp_server,
+            commands::mcp::probe_mcp_server,
+            commands::mcp::call_mcp_tool,
         ])
         .events(tauri_specta::collect_events![
             ipc::ExecutionUpdate,
             ipc::DeepLinkReceived,
             ipc::ConversationChanged,
+            ipc::MediaFileChanged,
+            ipc::McpServersChanged,
             ipc::WorkspaceStatusChanged,
             ipc::BatchRunChanged,
-            ipc::FilesDropped
+            ipc::FilesDropped,
+            ipc::AttachmentChanged,
+            ipc::AttachmentRemoved,
+            ipc::DragHover
         ])
         // Our IPC types serialize and deserialize alike: one TypeScript type each.
         .disable_serde_phases()
@@ -211,6 +244,10 @@ pub fn run() {
             // commit the draft typed last and the last frame of streamed text first.
             if let Some(state) = app.try_state::<state::AppState>() {
                 tauri::async_runtime::block_on(state.conversations.history().flush());
+            }
+            // No MCP server is left running behind the app.
+            if let Some(servers) = app.try_state::<mcp::AppMcp>() {
+                mcp::stop_all(&servers);
             }
         }
     });

@@ -120,6 +120,19 @@ pub(crate) fn setup<R: Runtime>(
     let registry = Arc::new(athena_core::WorkspaceRegistry::new(workspaces));
     let conversations =
         Conversations::new(executions, history.clone(), registry.clone(), sink.clone());
+    // Files staged in drafts: pasted copies and thumbnails under the data folder.
+    let attachments = athena_core::attachments::Attachments::new(
+        conversations.clone(),
+        folders.data.join("attachments"),
+        sink.clone(),
+    );
+    // Files of conversations deleted in an earlier run go (before anything is staged).
+    match tauri::async_runtime::block_on(attachments.remove_unused()) {
+        Ok(0) => {}
+        Ok(removed) => tracing::info!(removed, "unused attachment folders removed"),
+        Err(err) => tracing::error!(error = %err, "unused attachment folders not removed"),
+    }
+    app.manage(attachments);
     // OS notifications when an execution ends or needs the user while the window is
     // not focused (notifications.rs).
     let focus = Arc::new(crate::notifications::WindowFocus::default());
@@ -129,6 +142,12 @@ pub(crate) fn setup<R: Runtime>(
         registry.clone(),
     ));
     conversations.executions().notify_with(attention.clone());
+    // Before any execution runs: completed media jobs download into the data folder.
+    let media = crate::media::AppMedia::start(app.handle(), &folders.data, &history)?;
+    conversations
+        .executions()
+        .keep_media_with(media.library.clone());
+    app.manage(media);
     let secrets = options.secrets.clone().unwrap_or_else(|| {
         Arc::new(athena_core::secrets::KeychainSecretStore::new(
             athena_core::secrets::KEYCHAIN_SERVICE,
@@ -165,6 +184,17 @@ pub(crate) fn setup<R: Runtime>(
     }
     conversations.observe_accounts(Arc::new(profiles.clone()));
     let settings = AppSettings::open(app, &folders.data);
+    // The user's command tools join the built-ins; what cannot (a name taken...) is
+    // shown in Settings → Tools.
+    if let Some(tools) = conversations.client_tools() {
+        tools.set_command_tools(&settings.get().command_tools);
+    }
+    // The user's MCP servers: their tools join too, as soon as each has started.
+    app.manage(crate::mcp::install(
+        app.handle(),
+        &settings.get().mcp_servers,
+        conversations.client_tools().cloned(),
+    ));
     let remembered = settings.get().active_workspace;
     let update_endpoint = settings.get().update_endpoint;
     attention.set_enabled(settings.get().notifications);

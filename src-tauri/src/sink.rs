@@ -58,3 +58,24 @@ impl<R: Runtime> athena_core::BatchSink for TauriSink<R> {
         }
     }
 }
+
+impl<R: Runtime> athena_core::attachments::AttachmentSink for TauriSink<R> {
+    fn changed(&self, attachment: &athena_core::attachments::StagedAttachment) {
+        let event = ipc::AttachmentChanged {
+            attachment: attachment.clone().into(),
+        };
+        if let Err(err) = event.emit(&self.app) {
+            tracing::warn!(error = %err, "could not emit an attachment's change");
+        }
+    }
+
+    fn removed(&self, id: &str, conversation_id: &str) {
+        let event = ipc::AttachmentRemoved {
+            id: id.to_owned(),
+            conversation_id: conversation_id.to_owned(),
+        };
+        if let Err(err) = event.emit(&self.app) {
+            tracing::warn!(error = %err, "could not emit an attachment's removal");
+        }
+    }
+}

@@ -62,11 +62,21 @@ pub fn create_main_window<R: Runtime, M: Manager<R>>(
         .build()?;
     let app = manager.app_handle().clone();
     window.on_window_event(move |event| {
-        if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
-            let paths = paths.clone();
-            let app = app.clone();
-            // Looking at the files touches the disk: not on the main thread.
-            tauri::async_runtime::spawn_blocking(move || crate::drops::files_dropped(&app, &paths));
+        match event {
+            WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) => {
+                let paths = paths.clone();
+                let app = app.clone();
+                // Looking at the files touches the disk: not on the main thread.
+                tauri::async_runtime::spawn_blocking(move || {
+                    crate::drops::files_dropped(&app, &paths)
+                });
+            }
+            // Enter once per drag (Over repeats at the pointer's pace: not sent).
+            WindowEvent::DragDrop(DragDropEvent::Enter { .. }) => {
+                crate::drops::drag_hover(&app, true);
+            }
+            WindowEvent::DragDrop(DragDropEvent::Leave) => crate::drops::drag_hover(&app, false),
+            _ => {}
         }
     });
     Ok(())

@@ -24,6 +24,7 @@ fn request(agent: &str, message: &str) -> ExecutionRequest {
         agent_id: agent.into(),
         message: message.into(),
         variables: None,
+        attachments: Vec::new(),
     }
 }
 

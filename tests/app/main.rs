@@ -2,6 +2,7 @@
 //! security walls (configuration, the IPC path, logs).
 
 mod appearance;
+mod attachments;
 mod bindings;
 mod commands;
 mod conversation_actions;
@@ -11,6 +12,7 @@ mod logs;
 mod panic_reports;
 mod security_config;
 mod settings;
+mod tool_audit;
 mod tool_gate;
 mod updater;
 

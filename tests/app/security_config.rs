@@ -115,9 +115,11 @@ const EFFECTIVE: &[(&str, Option<&[&str]>)] = &[
     ("style-src", Some(&["'self'"])),
     ("style-src-elem", Some(&["'self'"])),
     ("style-src-attr", Some(&["'none'"])),
-    // Images and media from the app, blob: (media the backend downloaded) and data:.
-    ("img-src", Some(&["'self'", "blob:", "data:"])),
-    ("media-src", Some(&["'self'", "blob:"])),
+    // Images and media from the app, blob: and data:, and the app's loopback media
+    // server (generated media the backend downloaded; media_server.rs). Its port is
+    // chosen at start-up, so the port is the one wildcard: see MEDIA_SOURCE.
+    ("img-src", Some(&["'self'", "blob:", "data:", MEDIA_SOURCE])),
+    ("media-src", Some(&["'self'", "blob:", MEDIA_SOURCE])),
     ("font-src", Some(&["'self'"])),
     // Only the IPC channel: all HTTP goes through Rust.
     ("connect-src", Some(&["ipc:", "http://ipc.localhost"])),
@@ -142,6 +144,12 @@ const EFFECTIVE: &[(&str, Option<&[&str]>)] = &[
     ("navigate-to", None),
     ("plugin-types", None),
 ];
+
+/// The app's loopback media server: 127.0.0.1 over http on the port the OS gave it at
+/// start-up (a CSP is fixed at build time). The only wildcard allowed anywhere, and only
+/// in `img-src` and `media-src`: every file there needs the run's secret, and the page
+/// renders no image from model output (SECURITY.md).
+const MEDIA_SOURCE: &str = "http://127.0.0.1:*";
 
 /// Sources no directive may have, whatever the table above says.
 const NEVER: &[&str] = &[
@@ -177,8 +185,10 @@ fn check_csp(file: &str, csp: &str) {
                 !NEVER.contains(&source.to_ascii_lowercase().as_str()),
                 "{file}: {name} allows {source}"
             );
+            let media_port =
+                source == MEDIA_SOURCE && matches!(name.as_str(), "img-src" | "media-src");
             assert!(
-                !source.contains('*'),
+                !source.contains('*') || media_port,
                 "{file}: {name} allows a wildcard: {source}"
             );
         }
@@ -230,7 +240,7 @@ fn csp_allows_scripts_only_from_the_app_no_inline_code_or_styles_and_no_network(
 /// These tests would pass on a CSP that is not checked: prove the checker refuses.
 #[test]
 fn the_csp_checker_refuses_weaker_policies() {
-    let good = "default-src 'self'; script-src 'self'; script-src-attr 'none'; style-src 'self'; style-src-attr 'none'; img-src 'self' blob: data:; media-src 'self' blob:; connect-src ipc: http://ipc.localhost; worker-src 'none'; object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'";
+    let good = "default-src 'self'; script-src 'self'; script-src-attr 'none'; style-src 'self'; style-src-attr 'none'; img-src 'self' blob: data: http://127.0.0.1:*; media-src 'self' blob: http://127.0.0.1:*; connect-src ipc: http://ipc.localhost; worker-src 'none'; object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'";
     check_csp("good", good);
     for weaker in [
         good.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
@@ -241,6 +251,16 @@ fn the_csp_checker_refuses_weaker_policies() {
         format!("{good}; style-src-elem 'self' 'unsafe-inline'"),
         format!("{good}; script-src 'self' 'unsafe-eval'"),
         good.replace("connect-src ipc:", "connect-src ipc: http://127.0.0.1:*"),
+        // The media server's port wildcard, but any host or a remote one: refused.
+        good.replace(
+            "media-src 'self' blob: http://127.0.0.1:*",
+            "media-src 'self' blob: http://*:*",
+        ),
+        good.replace(
+            "img-src 'self' blob: data: http://127.0.0.1:*",
+            "img-src 'self' blob: data: http://127.0.0.1:* https://cdn.example",
+        ),
+        format!("{good}; font-src 'self' http://127.0.0.1:*"),
         good.replace("; base-uri 'none'", ""),
         format!("{good}; frame-ancestors *"),
         format!("{good}; scirpt-src 'none'"),

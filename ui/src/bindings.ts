@@ -34,6 +34,37 @@ export const commands = {
 	 */
 	sendMessage: (request: SendRequest) => typedError<string, AppError>(__TAURI_INVOKE("send_message", { request })),
 	/**
+	 *  Stages files dragged onto the window (by the drop ids of `FilesDropped`) in a
+	 *  conversation's draft; each is checked, accepted ones start uploading.
+	 */
+	attachDragged: (conversationId: string, dropIds: string[]) => typedError<StagedAttachment[], AppError>(__TAURI_INVOKE("attach_dragged", { conversationId, dropIds })),
+	/**
+	 *  Lets the person choose files in the native open dialog (several at once, filtered
+	 *  to the accepted types) and stages them; nothing when the dialog is cancelled.
+	 */
+	attachPicked: (conversationId: string) => typedError<StagedAttachment[], AppError>(__TAURI_INVOKE("attach_picked", { conversationId })),
+	/**
+	 *  Stages a pasted file: its bytes are kept once in the app's data folder, then
+	 *  checked and uploaded like a dropped one. The binding takes no argument: call it
+	 *  through `ui/src/attachments/pasteTransport.ts`, which sends the raw body.
+	 */
+	attachPasted: () => typedError<StagedAttachment, AppError>(__TAURI_INVOKE("attach_pasted")),
+	/**
+	 *  The files of a conversation's draft, in order. Those whose upload had not
+	 *  finished (in an earlier run) are checked again and uploaded again.
+	 */
+	draftAttachments: (conversationId: string) => typedError<StagedAttachment[], AppError>(__TAURI_INVOKE("draft_attachments", { conversationId })),
+	/**  Removes a file from its draft (its upload stops). */
+	removeAttachment: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("remove_attachment", { id })),
+	/**  Stops a file's upload; it stays, cancelled, and may be retried. */
+	cancelAttachmentUpload: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("cancel_attachment_upload", { id })),
+	/**  Checks a failed or cancelled file again and uploads it anew. */
+	retryAttachment: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("retry_attachment", { id })),
+	/**  A staged or sent image at most 2048 px wide and high, as a PNG `data:` URL. */
+	attachmentFullView: (id: string) => typedError<string, AppError>(__TAURI_INVOKE("attachment_full_view", { id })),
+	/**  The thumbnail of a staged or sent image (`null` when it has none). */
+	attachmentThumbnail: (id: string) => typedError<string | null, AppError>(__TAURI_INVOKE("attachment_thumbnail", { id })),
+	/**
 	 *  Sends a message that failed before any answer again, with the same idempotency
 	 *  key.
 	 */
@@ -83,6 +114,17 @@ export const commands = {
 	inspectExecution: (handle: string) => typedError<InspectedEvents, AppError>(__TAURI_INVOKE("inspect_execution", { handle })),
 	/**  One execution, for a page that missed some of its updates. */
 	executionSnapshot: (handle: string) => typedError<ExecutionSnapshot, AppError>(__TAURI_INVOKE("execution_snapshot", { handle })),
+	/**
+	 *  The files of one media job of a message, in order, with where each stands. A
+	 *  completed job whose files were never recorded starts downloading.
+	 */
+	mediaFiles: (handle: string, jobId: string) => typedError<MediaFileView[], AppError>(__TAURI_INVOKE("media_files", { handle, jobId })),
+	/**  Downloads a failed file again; its progress arrives as `MediaFileChanged`. */
+	retryMediaDownload: (handle: string, jobId: string, index: number) => typedError<null, AppError>(__TAURI_INVOKE("retry_media_download", { handle, jobId, index })),
+	/**  Copies a downloaded file where the user chooses in the native save dialog. */
+	saveMediaAs: (handle: string, jobId: string, index: number) => typedError<ExportOutcome, AppError>(__TAURI_INVOKE("save_media_as", { handle, jobId, index })),
+	/**  Puts a downloaded image on the system clipboard (decoded in Rust, under limits). */
+	copyMediaImage: (handle: string, jobId: string, index: number) => typedError<null, AppError>(__TAURI_INVOKE("copy_media_image", { handle, jobId, index })),
 	/**  The page has rendered its first screen. */
 	reportReady: () => __TAURI_INVOKE<void>("report_ready"),
 	/**
@@ -209,15 +251,62 @@ export const commands = {
 	chooseLedgerFile: () => typedError<ToolGrantsView, AppError>(__TAURI_INVOKE("choose_ledger_file")),
 	/**  Forgets the ledger. */
 	forgetLedgerFile: () => typedError<ToolGrantsView, AppError>(__TAURI_INVOKE("forget_ledger_file")),
+	/**  The user's command tools. */
+	commandTools: () => typedError<CommandToolsView, AppError>(__TAURI_INVOKE("command_tools")),
+	/**
+	 *  Adds a command tool (`original` = `None`) or replaces the one named `original`.
+	 *  Nothing runs; a changed tool's "always allow" rules no longer apply (its
+	 *  fingerprint changed).
+	 */
+	saveCommandTool: (original: string | null, tool: CommandToolInput) => typedError<CommandToolsView, AppError>(__TAURI_INVOKE("save_command_tool", { original, tool })),
+	/**  Removes a command tool (it only takes power away). */
+	removeCommandTool: (name: string) => typedError<CommandToolsView, AppError>(__TAURI_INVOKE("remove_command_tool", { name })),
+	/**
+	 *  Runs the tool in the form once with the sample the user typed, after the user
+	 *  said yes to exactly this program, arguments and sample in a native dialog.
+	 */
+	tryCommandTool: (tool: CommandToolInput, sample: string) => typedError<CommandTestView, AppError>(__TAURI_INVOKE("try_command_tool", { tool, sample })),
+	/**  A page of the audit log, newest first. */
+	toolAudit: (filter: AuditFilterInput, offset: number, limit: number) => typedError<AuditPageView, AppError>(__TAURI_INVOKE("tool_audit", { filter, offset, limit })),
+	/**
+	 *  Exports the rows matching `filter` as CSV (`csv`) or JSON Lines (`jsonl`), to a
+	 *  file chosen in the native save dialog. Returns where it was written; `None` when
+	 *  the dialog was cancelled.
+	 */
+	exportToolAudit: (filter: AuditFilterInput, format: string) => typedError<string | null, AppError>(__TAURI_INVOKE("export_tool_audit", { filter, format })),
+	/**  The user's MCP servers with their status and tools. */
+	mcpServers: () => __TAURI_INVOKE<McpServersView>("mcp_servers"),
+	/**
+	 *  Adds a server (`server.id` = `None`) or replaces the one with that id. A changed
+	 *  command line restarts it; its tools' "always allow" rules hold as long as the
+	 *  tools' definitions do.
+	 */
+	saveMcpServer: (server: McpServerInput) => typedError<McpServersView, AppError>(__TAURI_INVOKE("save_mcp_server", { server })),
+	/**  Removes a server and stops it (it only takes power away). */
+	removeMcpServer: (id: string) => typedError<McpServersView, AppError>(__TAURI_INVOKE("remove_mcp_server", { id })),
+	/**  Stops a server and starts it again (also after it failed). */
+	restartMcpServer: (id: string) => typedError<McpServersView, AppError>(__TAURI_INVOKE("restart_mcp_server", { id })),
+	/**  Starts the server of a command line (saved or not), lists its tools and stops it. */
+	probeMcpServer: (name: string, commandLine: string) => typedError<McpTestView, AppError>(__TAURI_INVOKE("probe_mcp_server", { name, commandLine })),
+	/**
+	 *  Calls one tool of a saved server with the sample the user typed (a JSON object),
+	 *  on the user's click: that click is the approval of exactly this call.
+	 */
+	callMcpTool: (id: string, tool: string, sample: string) => typedError<McpTestView, AppError>(__TAURI_INVOKE("call_mcp_tool", { id, tool, sample })),
 };
 
 /** Events */
 export const events = {
+	attachmentChanged: makeEvent<AttachmentChanged, AttachmentChanged>("attachment-changed"),
+	attachmentRemoved: makeEvent<AttachmentRemoved, AttachmentRemoved>("attachment-removed"),
 	batchRunChanged: makeEvent<BatchRunChanged, BatchRunChanged>("batch-run-changed"),
 	conversationChanged: makeEvent<ConversationChanged, ConversationChanged>("conversation-changed"),
 	deepLinkReceived: makeEvent<DeepLinkReceived, DeepLinkReceived>("deep-link-received"),
+	dragHover: makeEvent<DragHover, DragHover>("drag-hover"),
 	executionUpdate: makeEvent<ExecutionUpdate, ExecutionUpdate>("execution-update"),
 	filesDropped: makeEvent<FilesDropped, FilesDropped>("files-dropped"),
+	mcpServersChanged: makeEvent<McpServersChanged, McpServersChanged>("mcp-servers-changed"),
+	mediaFileChanged: makeEvent<MediaFileChanged, MediaFileChanged>("media-file-changed"),
 	workspaceStatusChanged: makeEvent<WorkspaceStatusChanged, WorkspaceStatusChanged>("workspace-status-changed"),
 };
 
@@ -457,6 +546,30 @@ toolName: string } |
 { code: "notAFolder"; 
 /**  The path chosen. */
 path: string } | 
+/**  An agent already has as many tools enabled as a request may offer. */
+{ code: "tooManyTools"; 
+/**  The limit. */
+limit: number } | 
+/**  A command tool breaks a rule; nothing was saved. */
+{ code: "invalidCommandTool"; 
+/**  The field, as the settings name it (`name`, `timeoutSecs`...). */
+field: string; 
+/**  What it must be, with its limit (technical). */
+reason: string } | 
+/**
+ *  An MCP server's settings (or a sample call's arguments) break a rule; nothing
+ *  was saved or run.
+ */
+{ code: "invalidMcpServer"; 
+/**  The field (`name`, `commandLine`, `sample`, `mcpServers`...). */
+field: string; 
+/**  What it must be, with its limit (technical). */
+reason: string } | 
+/**
+ *  The user did not allow the program in the native dialog that names it;
+ *  nothing was saved or run.
+ */
+{ code: "programNotAllowed" } | 
 /**  An answer in this conversation is still streaming: stop it (or wait) first. */
 { code: "conversationRunning" } | 
 /**
@@ -492,6 +605,21 @@ reason: string } |
 path: string; 
 /**  Why (the system's words). */
 reason: string } | 
+/**  No generated file is downloaded at that place (or its file is gone). */
+{ code: "unknownMedia" } | 
+/**  The image could not be put on the clipboard. */
+{ code: "clipboardFailed"; 
+/**  Why (technical). */
+reason: string } | 
+/**
+ *  An action on an attachment could not be done (a file's own refusal is on its
+ *  chip, not this).
+ */
+{ code: "attachment"; 
+/**  What went wrong. */
+reason: AttachmentProblem; 
+/**  For `notUploaded`: how many are not uploaded yet (else 0). */
+waiting: number } | 
 /**  Something in the app went wrong; the log has the details. */
 { code: "internal" };
 
@@ -507,6 +635,145 @@ export type ApprovedBy =
 "you" | 
 /**  An "always allow" rule. */
 "rule";
+
+/**  A staged file changed. */
+export type AttachmentChanged = {
+	/**  It, as it now is. */
+	attachment: StagedAttachment,
+};
+
+/**  What an action on an attachment could not do. */
+export type AttachmentProblem = 
+/**  No staged or sent attachment has that id. */
+"unknownAttachment" | 
+/**  No file dropped in this run has that id. */
+"unknownDrop" | 
+/**  Only images have a full-size view. */
+"notAnImage" | 
+/**  The file is no longer where it was. */
+"fileGone" | 
+/**  Some of the message's attachments are not uploaded (`waiting` of them). */
+"notUploaded";
+
+/**  Why a file was refused before any upload. */
+export type AttachmentRefusal = 
+/**  Larger than the limit (bytes). */
+{ code: "tooLarge"; 
+/**  The limit, in bytes. */
+limit: number; 
+/**  Its size, in bytes. */
+actual: number } | 
+/**  Its extension is not an accepted type ("" when it has none). */
+{ code: "unsupportedType"; 
+/**  The extension, lower-cased. */
+extension: string } | 
+/**  Its content is not what its extension says. */
+{ code: "typeMismatch"; 
+/**  The type the extension names. */
+claimed: string; 
+/**  The accepted type the bytes are, if any. */
+found: string | null } | 
+/**  A folder. */
+{ code: "folder" } | 
+/**  It could not be read. */
+{ code: "unreadable"; 
+/**  What the OS said. */
+reason: string } | 
+/**  It holds no bytes. */
+{ code: "empty" } | 
+/**  The message already has the most files it can carry. */
+{ code: "tooMany"; 
+/**  That most. */
+limit: number };
+
+/**  A staged file left its draft. */
+export type AttachmentRemoved = {
+	/**  Its id. */
+	id: string,
+	/**  Its conversation. */
+	conversationId: string,
+};
+
+/**  Where a staged file stands. */
+export type AttachmentState = 
+/**  Being checked. */
+{ kind: "checking" } | 
+/**  Being uploaded. */
+{ kind: "uploading"; 
+/**  Bytes sent. */
+sent: number; 
+/**  Bytes in all. */
+total: number } | 
+/**  Uploaded: the message can carry it. */
+{ kind: "uploaded" } | 
+/**  The upload failed; it may be retried. */
+{ kind: "failed"; 
+/**  Why. */
+error: AppError } | 
+/**  Refused before any upload. */
+{ kind: "refused"; 
+/**  Why. */
+reason: AttachmentRefusal } | 
+/**  The person cancelled the upload; it may be retried. */
+{ kind: "cancelled" };
+
+/**  One call in the audit log. */
+export type AuditEntryView = {
+	/**  The row's id (as text: it may outgrow a u32). */
+	id: string,
+	/**  When, unix ms. */
+	atMs: number | null,
+	/**  The workspace. */
+	workspaceId: string,
+	/**  The conversation, if still known. */
+	conversationId: string | null,
+	/**  The agent's name. */
+	agentName: string,
+	/**  The agent's id. */
+	agentId: string,
+	/**  The tool. */
+	toolName: string,
+	/**  `built-in`, `command`, `mcp:<server>` (or `unknown`). */
+	toolSource: string,
+	/**  SHA-256 of the canonical arguments. */
+	argumentsHash: string,
+	/**  The arguments, cut short. */
+	argumentsPreview: string,
+	/**  `approved`, `denied`, `refused` or `notTaken`. */
+	decision: string,
+	/**  `you`, `rule` or `app`. */
+	decidedBy: string,
+	/**  `success`, `failure`, or none. */
+	outcome: string | null,
+	/**  The result or error, cut short. */
+	resultPreview: string | null,
+	/**  How long it ran, ms. */
+	durationMs: number | null,
+};
+
+/**  The audit log's filters (all optional). */
+export type AuditFilterInput = {
+	/**  A part of the agent's name or id. */
+	agent: string | null,
+	/**  A part of the tool's name. */
+	tool: string | null,
+	/**  `approved`, `denied`, `refused` or `notTaken`. */
+	decision: string | null,
+	/**  `success` or `failure`. */
+	outcome: string | null,
+	/**  Not before, unix ms. */
+	fromMs: number | null,
+	/**  Before, unix ms. */
+	toMs: number | null,
+};
+
+/**  A page of the audit log. */
+export type AuditPageView = {
+	/**  The rows, newest first. */
+	entries: AuditEntryView[],
+	/**  How many rows match in all. */
+	total: number,
+};
 
 /**  What a run would cost. */
 export type BatchCost = {
@@ -791,6 +1058,50 @@ export type ClientToolState =
 /**  The server did not take the answer. */
 "notTaken";
 
+/**  A sample call's result. */
+export type CommandTestView = {
+	/**  Whether the program returned a JSON result. */
+	ok: boolean,
+	/**  The result, pretty-printed, or why the call failed. */
+	output: string,
+	/**  How long it took, in ms. */
+	durationMs: number,
+};
+
+/**  A command tool as the form edits it. */
+export type CommandToolInput = {
+	/**  The name the agent calls it by. */
+	name: string,
+	/**  What it does, for the model. */
+	description: string,
+	/**  The parameters' JSON Schema, as typed (parsed in Rust). */
+	parameters: string,
+	/**  The program: an absolute path or a name found in PATH. */
+	executable: string,
+	/**  Fixed arguments, one per item, passed exactly as written. */
+	args: string[],
+	/**  The time limit, in seconds. */
+	timeoutSecs: number,
+	/**  The output limit, in bytes. */
+	outputLimitBytes: number,
+};
+
+/**  The user's command tools and the limits the form states. */
+export type CommandToolsView = {
+	/**  The tools, in the order added. */
+	tools: CommandToolInput[],
+	/**  Tools of any source left out of the registry. */
+	problems: ToolProblemView[],
+	/**  The most command tools kept. */
+	maxTools: number,
+	/**  The longest time limit, in seconds. */
+	maxTimeoutSecs: number,
+	/**  The largest output limit, in bytes. */
+	maxOutputLimitBytes: number,
+	/**  Whether settings changes last for this run only (the file is read-only). */
+	readOnly: boolean,
+};
+
 /**
  *  A conversation changed outside a command: its scope was created, it was archived,
  *  or the user should be told something about it.
@@ -939,6 +1250,15 @@ export type DeepLinkRefusalReason =
 /**  Not an agent id. */
 "badAgentId";
 
+/**
+ *  Files are being dragged over the window (`true`) or no longer are (`false`: they
+ *  left it or were dropped), for the drop zone.
+ */
+export type DragHover = {
+	/**  Whether files hover over the window. */
+	active: boolean,
+};
+
 /**  A file dropped on the window, named by an id the backend gave it. */
 export type DroppedFile = {
 	/**  The id to name it by. */
@@ -947,6 +1267,26 @@ export type DroppedFile = {
 	name: string,
 	/**  Its size in bytes. */
 	size: number,
+};
+
+/**  What a dropped path that is not a readable file is. */
+export type DroppedKind = 
+/**  A folder. */
+"folder" | 
+/**  Missing or unreadable. */
+"unreadable";
+
+/**
+ *  A dropped path that is not a readable file, named by an id so that the page can
+ *  stage it and show why it cannot go.
+ */
+export type DroppedPath = {
+	/**  The id to name it by. */
+	dropId: string,
+	/**  Its name. */
+	name: string,
+	/**  What it is. */
+	kind: DroppedKind,
 };
 
 /**  What changed. */
@@ -1011,6 +1351,8 @@ export type ExecutionRequest = {
 	message: string,
 	/**  A wizard agent's variables, as sent (texts as typed, others as JSON). */
 	variables: VariableValue[],
+	/**  The files sent with it. */
+	attachments?: SentAttachment[],
 };
 
 /**  Everything about one execution as of update `seq`. */
@@ -1110,8 +1452,10 @@ export type FieldProblem = {
 
 /**  Files were dropped on the window (event). */
 export type FilesDropped = {
-	/**  The files (folders and unreadable paths are left out). */
+	/**  The files (folders and unreadable paths are in `others`). */
 	files: DroppedFile[],
+	/**  Folders and unreadable paths (a batch ignores them; attachments explain them). */
+	others: DroppedPath[],
 };
 
 /**  A granted folder. */
@@ -1225,6 +1569,131 @@ export type LinkRefusalReason =
 /**  Another link's question is still open: answer it first. */
 "busy";
 
+/**  A server as the form edits it. `id` is `None` for a new server. */
+export type McpServerInput = {
+	/**  The server being edited, or `None` to add one. */
+	id: string | null,
+	/**  The user's name for it (its tools are offered as `<name>_<tool>`). */
+	name: string,
+	/**  The program and its arguments, split as a shell would, never run by one. */
+	commandLine: string,
+	/**  Whether it is started and its tools offered. */
+	enabled: boolean,
+};
+
+/**  A configured server with its status and tools. */
+export type McpServerView = {
+	/**  Its id. */
+	id: string,
+	/**  The user's name for it. */
+	name: string,
+	/**  Its command line, as typed. */
+	commandLine: string,
+	/**  Whether it is enabled. */
+	enabled: boolean,
+	/**  Where it is. */
+	status: McpStatusView,
+	/**  Its tools as last listed. */
+	tools: McpToolView[],
+};
+
+/**  A server's status or tools changed: reload the list. */
+export type McpServersChanged = {
+	/**  Increases with each change. */
+	revision: number | null,
+};
+
+/**  The user's MCP servers and the limits the form states. */
+export type McpServersView = {
+	/**  The servers, in the order added. */
+	servers: McpServerView[],
+	/**  The most servers kept. */
+	maxServers: number,
+	/**  The longest name, in characters. */
+	maxNameChars: number,
+	/**  The longest command line, in characters. */
+	maxCommandLineChars: number,
+	/**  Whether the settings file cannot be written (changes are refused). */
+	readOnly: boolean,
+};
+
+/**  Where a server is. */
+export type McpStatusView = 
+/**  Not running (not needed yet, disabled, or stopped). */
+{ state: "stopped" } | 
+/**  Starting, or restarting after a crash. */
+{ state: "starting" } | 
+/**  Running with this many tools. */
+{ state: "running"; 
+/**  How many tools it lists. */
+tools: number } | 
+/**  Could not be started or restarted; Restart tries again. */
+{ state: "failed"; 
+/**  Why (technical, from the server or the system). */
+reason: string };
+
+/**
+ *  What a Test showed: the tools a command line's server lists, or the result of
+ *  one sample call.
+ */
+export type McpTestView = {
+	/**  Whether it worked. */
+	ok: boolean,
+	/**  The tools listed (a listing test that worked), else empty. */
+	tools: McpToolView[],
+	/**  The call's result as pretty JSON, or why it failed (technical). */
+	output: string,
+};
+
+/**  One tool of a server. */
+export type McpToolView = {
+	/**  The name the agent is offered (enabling and rules use it). */
+	name: string,
+	/**  The server's own name for it (a sample call uses it). */
+	remoteName: string,
+	/**  Its description, as the server gave it. */
+	description: string,
+	/**  Its input schema, pretty-printed JSON. */
+	inputSchema: string,
+	/**  Why it is not offered, if so (technical). */
+	problem: string | null,
+};
+
+/**  Why a generated file is not on disk. The UI words each code. */
+export type MediaFailure = 
+/**  The server's URL is not an http(s) URL. */
+{ code: "invalidUrl" } | 
+/**  Plain http to a host that is not this computer: refused. */
+{ code: "insecureUrl" } | 
+/**  A redirect to a non-https place, not followed. */
+{ code: "redirectRefused"; 
+/**  Where it pointed. */
+location: string } | 
+/**  The media server answered with an error status (an expired link: 403/404). */
+{ code: "status"; 
+/**  The HTTP status. */
+status: number } | 
+/**  Larger than the download limit. */
+{ code: "tooLarge"; 
+/**  The limit in bytes (saturates at 4 GiB). */
+limitBytes: number } | 
+/**  Not the announced type (or not a media type at all). */
+{ code: "wrongContentType"; 
+/**  What was announced or accepted. */
+expected: string; 
+/**  What the server sent. */
+served: string } | 
+/**  The connection failed. */
+{ code: "transport"; 
+/**  What the network layer said (technical). */
+detail: string } | 
+/**  The file could not be written. */
+{ code: "io"; 
+/**  What the system said (technical). */
+detail: string } | 
+/**  It was downloaded, but its file is gone from the app's data folder. */
+{ code: "fileMissing" };
+
 /**  A generated file. */
 export type MediaFile = {
 	/**  Where the server offers it. */
@@ -1236,6 +1705,41 @@ export type MediaFile = {
 	/**  Height in pixels. */
 	height: number | null,
 };
+
+/**  A generated file's state changed (event). */
+export type MediaFileChanged = {
+	/**  The file, as it stands now. */
+	file: MediaFileView,
+};
+
+/**  One file of a media job, where the app's copy stands. */
+export type MediaFileView = {
+	/**  The message (execution handle) whose answer holds the job. */
+	handle: string,
+	/**  The job. */
+	jobId: string,
+	/**  The file's position in the job. */
+	index: number,
+	/**  Where it stands. */
+	local: MediaLocal,
+};
+
+/**  Where the app's copy of a generated file stands. */
+export type MediaLocal = 
+/**  Being downloaded. */
+{ state: "pending" } | 
+/**  On disk, shown from the app's loopback media server. */
+{ state: "downloaded"; 
+/**  The app's loopback URL (with this run's secret). */
+url: string; 
+/**  Its type as served. */
+contentType: string; 
+/**  Its size in bytes (saturates at 4 GiB). */
+sizeBytes: number } | 
+/**  Not downloaded: why. Retry tries again. */
+{ state: "failed"; 
+/**  Why. */
+failure: MediaFailure };
 
 /**  Where a media job stands. */
 export type MediaState = 
@@ -1510,6 +2014,22 @@ export type SendRequest = {
 	message: string,
 	/**  A wizard agent's form, as typed, by variable name. */
 	variables: { [key in string]: string } | null,
+	/**  The staged attachments it carries, by id, in order; each must be uploaded. */
+	attachmentIds?: string[] | null,
+};
+
+/**  A file a sent message carries. */
+export type SentAttachment = {
+	/**  Its id (for `attachmentThumbnail` and `attachmentFullView`). */
+	id: string,
+	/**  Its name. */
+	filename: string,
+	/**  Its type. */
+	contentType: string,
+	/**  Its size in bytes. */
+	size: number,
+	/**  Whether it is an image (it may have a thumbnail and a full-size view). */
+	isImage: boolean,
 };
 
 /**  The settings file could not be used as it was. */
@@ -1557,6 +2077,24 @@ export type SnippetSegment = {
 	highlighted: boolean,
 };
 
+/**  A file staged in a conversation's draft. */
+export type StagedAttachment = {
+	/**  The backend's id of it: the page names it by this only. */
+	id: string,
+	/**  The conversation whose draft holds it. */
+	conversationId: string,
+	/**  Its name. */
+	filename: string,
+	/**  Its accepted type (null while checking or when refused before it was known). */
+	contentType: string | null,
+	/**  Its size in bytes (0 when unknown). */
+	size: number,
+	/**  Where it stands. */
+	state: AttachmentState,
+	/**  A PNG `data:` URL of at most 256 px, for an image. */
+	thumbnail: string | null,
+};
+
 /**  Where a structured output came from. */
 export type StructuredSource = 
 /**  `parsed_output`. */
@@ -1579,6 +2117,16 @@ export type ToolGrantsView = {
 	folders: GrantedFolderView[],
 	/**  The ledger `query_transactions` reads. */
 	ledgerFile: string | null,
+};
+
+/**  A tool left out of the registry, and why. */
+export type ToolProblemView = {
+	/**  The tool's name. */
+	toolName: string,
+	/**  `built-in`, `command` or `mcp:<server>`. */
+	source: string,
+	/**  Why (technical). */
+	reason: string,
 };
 
 /**  Where a server tool call stands. */
@@ -1604,6 +2152,8 @@ export type ToolView = {
 	alwaysAllowed: boolean,
 	/**  An "always allow" was given for an earlier definition: it asks again. */
 	ruleOutdated: boolean,
+	/**  Where it comes from: `built-in`, `command` or `mcp:<server>`. */
+	source: string,
 };
 
 /**  Tokens, cost and time of a finished execution. */

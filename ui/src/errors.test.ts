@@ -37,12 +37,19 @@ const examples: Record<AppError["code"], AppError> = {
   unknownBatchRun: { code: "unknownBatchRun", runId: "batch:1" },
   unknownTool: { code: "unknownTool", toolName: "read_file" },
   notAFolder: { code: "notAFolder", path: "/home/ana/notes.txt" },
+  tooManyTools: { code: "tooManyTools", limit: 32 },
+  invalidCommandTool: { code: "invalidCommandTool", field: "commandTools[0].timeoutSecs", reason: "must be from 1 to 600 seconds" },
+  invalidMcpServer: { code: "invalidMcpServer", field: "commandLine", reason: "has a quote that is not closed" },
+  programNotAllowed: { code: "programNotAllowed" },
   conversationRunning: { code: "conversationRunning" },
   importBadFormat: { code: "importBadFormat", field: "messages[2].status", reason: "unknown variant `exploded`" },
   importNewerFormat: { code: "importNewerFormat", found: 2, known: 1 },
   importTooLarge: { code: "importTooLarge", limit: 33554432, actual: 41943040 },
   fileNotRead: { code: "fileNotRead", path: "/home/ana/chat.json", reason: "Permission denied (os error 13)" },
   fileNotWritten: { code: "fileNotWritten", path: "/home/ana/chat.md", reason: "No space left on device (os error 28)" },
+  unknownMedia: { code: "unknownMedia" },
+  clipboardFailed: { code: "clipboardFailed", reason: "no X11 display" },
+  attachment: { code: "attachment", reason: "notUploaded", waiting: 2 },
 };
 
 describe("describeError", () => {
@@ -64,6 +71,14 @@ describe("describeError", () => {
       expect(s.length).toBeGreaterThan(20);
       expect(s).not.toMatch(/undefined|null|\[object|Error:|at \w+ \(/);
     }
+  });
+
+  it("says how many attachments are still uploading, and what to do about a gone file", () => {
+    expect(describeError(examples.attachment)).toBe(
+      "2 attachments haven't finished uploading. Wait for them, or remove them, then send.",
+    );
+    expect(describeError({ code: "attachment", reason: "notUploaded", waiting: 1 })).toMatch(/^One attachment hasn't/);
+    expect(describeError({ code: "attachment", reason: "fileGone", waiting: 0 })).toMatch(/Attach it again\.$/);
   });
 
   it("says an already received message's answer can't be fetched", () => {

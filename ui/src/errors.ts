@@ -5,7 +5,7 @@
 import type { ExecutionStatus, LinkRefusalReason, ValidationRule } from "./bindings";
 import { formatBytes, formatCount } from "./format";
 import type { AgentCheck, FieldProblem, Problem } from "./bindings";
-import type { AppError } from "./bindings";
+import type { AppError, AttachmentProblem, MediaFailure } from "./bindings";
 
 /** A problem found in the composer before anything is sent. */
 export type ComposerProblem =
@@ -159,8 +159,18 @@ export function describeError(error: AppError): string {
       return "This batch run is no longer known to the app. Pick it again from the runs list.";
     case "unknownTool":
       return `Athena Desktop has no tool named “${error.toolName}”. Reopen Settings → Tools to see the tools it has.`;
+    case "tooManyTools":
+      return `An agent can be offered at most ${formatCount(error.limit)} tools (the most one message can carry). Stop offering one to offer another.`;
+    case "invalidCommandTool":
+      return `The command tool's ${commandToolField(error.field)} isn't valid: ${error.reason}. Nothing was saved.`;
     case "notAFolder":
       return `“${error.path}” is not a folder, or no longer exists. Choose a folder to grant.`;
+    case "invalidMcpServer":
+      return error.field === "sample"
+        ? `The sample call's arguments ${error.reason}: type a JSON object, such as {"text": "hello"}. Nothing was run.`
+        : `MCP server ${error.field}: ${error.reason}. Nothing was saved.`;
+    case "programNotAllowed":
+      return "You didn't allow the program, so nothing was saved or run.";
     case "conversationRunning":
       return "An answer in this chat is still coming in. Stop it (or wait for it to finish), then try again.";
     case "importBadFormat":
@@ -173,7 +183,48 @@ export function describeError(error: AppError): string {
       return `Couldn't read “${error.path}” (${error.reason}). Check that the file is still there and readable, then try again.`;
     case "fileNotWritten":
       return `Couldn't save “${error.path}” (${error.reason}). Choose another folder, or free some space, then try again.`;
+    case "unknownMedia":
+      return "This file isn't saved on this computer (any more). Use Retry on the card to download it again.";
+    case "clipboardFailed":
+      return ensurePeriod(`Couldn't put the image on the clipboard: ${error.reason}`);
+    case "attachment":
+      return describeAttachmentProblem(error.reason, error.waiting);
   }
+}
+
+/** An action on an attachment that could not be done (a file's own refusal is on its chip). */
+function describeAttachmentProblem(reason: AttachmentProblem, waiting: number): string {
+  switch (reason) {
+    case "unknownAttachment":
+      return "This attachment is no longer staged here. Attach the file again.";
+    case "unknownDrop":
+      return "The dropped file is no longer known to the app. Drop it on the window again.";
+    case "notAnImage":
+      return "Only images can be shown full size; this file is not an image.";
+    case "fileGone":
+      return "The file is no longer on this computer where it was, so it can't be shown or sent. Attach it again.";
+    case "notUploaded":
+      return waiting === 1
+        ? "One attachment hasn't finished uploading. Wait for it, or remove it, then send."
+        : `${formatCount(waiting)} attachments haven't finished uploading. Wait for them, or remove them, then send.`;
+  }
+}
+
+/** A command tool's field as the form names it. */
+function commandToolField(field: string): string {
+  const last = field.split(".").pop() ?? field;
+  const names: Record<string, string> = {
+    name: "name",
+    description: "description",
+    parameters: "parameters",
+    executable: "program",
+    args: "fixed arguments",
+    timeoutSecs: "time limit",
+    outputLimitBytes: "output limit",
+    sample: "sample arguments",
+    commandTools: "list",
+  };
+  return names[last] ?? field;
 }
 
 /**
@@ -311,3 +362,29 @@ export const LOAD_CONVERSATIONS_FAILED = "Couldn't load your chats.";
 export const OPEN_CONVERSATION_FAILED = "Couldn't open this chat.";
 export const NO_AGENTS =
   "This workspace has no agents yet. Add one by its id under Workspaces, or import a file of agents there.";
+
+/** Why a generated file was not saved on this computer (see `MediaFailure` in bindings.ts). */
+export function describeMediaFailure(failure: MediaFailure): string {
+  switch (failure.code) {
+    case "invalidUrl":
+      return "The server gave an address that isn't a web address, so it wasn't downloaded.";
+    case "insecureUrl":
+      return "The server offered it over plain http from another computer; only https is used, so it wasn't downloaded.";
+    case "redirectRefused":
+      return `The server sent the download elsewhere (${failure.location}); only https addresses are followed, so it wasn't downloaded.`;
+    case "status":
+      return failure.status === 403 || failure.status === 404 || failure.status === 410
+        ? `The server no longer offers this file (HTTP ${failure.status}); its link may have expired.`
+        : `The server refused the download (HTTP ${failure.status}). Try again in a moment.`;
+    case "tooLarge":
+      return `The file is larger than ${formatBytes(failure.limitBytes)}, the most the app downloads.`;
+    case "wrongContentType":
+      return `The server sent ${failure.served} instead of ${failure.expected}, so it wasn't kept.`;
+    case "transport":
+      return ensurePeriod(`The download failed: ${failure.detail}`);
+    case "io":
+      return ensurePeriod(`The file couldn't be written on this computer: ${failure.detail}`);
+    case "fileMissing":
+      return "The saved copy is gone from the app's data folder.";
+  }
+}

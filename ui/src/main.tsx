@@ -1,7 +1,10 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { commands, events } from "./bindings";
+import { attachPasted } from "./attachments/pasteTransport";
 import { App } from "./components/App";
+import { MediaApiContext } from "./components/parts/media/api";
+import { mediaBackend } from "./components/parts/media/backend";
 import { createChatStore, everyFrame } from "./store/sync";
 import "./styles.css";
 import "./theme.css";
@@ -10,8 +13,14 @@ import { pageTheme } from "./theme";
 // The store sends with the conversation, message and form as separate arguments.
 const api = {
   ...commands,
-  sendMessage: (conversationId: string, message: string, variables: { [key in string]: string } | null) =>
-    commands.sendMessage({ conversationId, message, variables }),
+  attachPasted,
+  onMcpServersChanged: (listener: () => void) => events.mcpServersChanged.listen(() => listener()),
+  sendMessage: (
+    conversationId: string,
+    message: string,
+    variables: { [key in string]: string } | null,
+    attachmentIds?: string[],
+  ) => commands.sendMessage({ conversationId, message, variables, attachmentIds: attachmentIds ?? null }),
 };
 const chat = createChatStore(api, events, { schedule: everyFrame() });
 const appEvents = events;
@@ -31,7 +40,9 @@ void appearance.then((choice) => {
   theme.apply(choice ?? "system");
   createRoot(root).render(
     <StrictMode>
-      <App api={api} chat={chat} events={appEvents} />
+      <MediaApiContext.Provider value={mediaBackend}>
+        <App api={api} chat={chat} events={appEvents} />
+      </MediaApiContext.Provider>
     </StrictMode>,
   );
 });

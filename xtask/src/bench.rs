@@ -25,6 +25,8 @@ const BENCHMARKS: &[&[&str]] = &[
     &["bench", "-p", "athena-api", "--bench", "decode"],
     &["bench", "-p", "athena-core", "--bench", "history_writer"],
     &["bench", "-p", "athena-core", "--bench", "history_search"],
+    // a 50 MiB attachment's upload: peak resident memory rise (at most 16 MiB) and speed
+    &["bench", "-p", "athena-core", "--bench", "upload_memory"],
 ];
 
 /// `args`: `page` runs the real-window benchmarks alone, `cargo` the others alone,

@@ -33,6 +33,7 @@ pub mod error;
 pub mod events;
 pub mod execute;
 mod lenient;
+pub mod media_download;
 mod proxy;
 mod response_meta;
 pub mod retry;
@@ -56,6 +57,9 @@ pub use events::{
     Usage, decode_sse_bytes,
 };
 pub use execute::{AttachmentRef, ClientTool, ExecuteRequest, ExecutionResult};
+pub use media_download::{
+    DEFAULT_MAX_MEDIA_BYTES, DownloadError, DownloadedMedia, MediaDownloader,
+};
 pub use proxy::bypasses_proxy;
 pub use response_meta::ResponseMeta;
 pub use retry::{RetryPolicy, Sleeper};

@@ -231,6 +231,7 @@ fn stored(conversation_id: &str, n: usize, question: String, answer: String) -> 
         agent_id: "a".into(),
         message: question,
         variables: None,
+        attachments: Vec::new(),
     };
     snapshot.status = ExecutionStatus::Completed;
     snapshot.parts = vec![Part::Text { text: answer }];

@@ -135,6 +135,7 @@ async fn start_executions(history: &History) -> Vec<Stream> {
                     agent_id: "a".into(),
                     message: "go".into(),
                     variables: None,
+                    attachments: Vec::new(),
                 },
                 idempotency_key: format!("key-{i}"),
                 sent_at_ms: 0,

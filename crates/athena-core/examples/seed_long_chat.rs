@@ -161,6 +161,7 @@ async fn write(seed: &Seed) -> Result<String, String> {
                 agent_id: seed.agent_id.clone(),
                 message: question(n),
                 variables: None,
+                attachments: Vec::new(),
             };
             snapshot.status = ExecutionStatus::Completed;
             let text = answer(n);

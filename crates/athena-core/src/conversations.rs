@@ -21,10 +21,11 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use athena_api::validation::validate_message;
-use athena_api::{ApiError, AthenaClient, ExecuteRequest};
+use athena_api::{ApiError, AthenaClient, AttachmentRef, ExecuteRequest};
 
 use crate::account_watch::{AccountObserver, watched_events};
 use crate::approvals::{Caller, ClientTools, Suspension};
+use crate::attachments::SentAttachment;
 use crate::error::storage;
 use crate::executions::{EventStream, Run, events_of, new_idempotency_key};
 use crate::history::{
@@ -416,6 +417,24 @@ impl Conversations {
         message: String,
         form: Option<&BTreeMap<String, String>>,
     ) -> Result<ExecutionHandle, CoreError> {
+        self.send_with_attachments(conversation_id, message, form, Vec::new())
+            .await
+    }
+
+    /// [`Self::send`] with files already uploaded (see
+    /// [`Attachments::send`](crate::attachments::Attachments::send), which checks
+    /// them): the request carries each by its `storage_key`, the stored message keeps
+    /// them.
+    ///
+    /// # Errors
+    /// As [`Self::send`].
+    pub async fn send_with_attachments(
+        &self,
+        conversation_id: &str,
+        message: String,
+        form: Option<&BTreeMap<String, String>>,
+        attachments: Vec<SentAttachment>,
+    ) -> Result<ExecutionHandle, CoreError> {
         let conversation = self.conversation(conversation_id)?;
         let workspace = self
             .workspace(&conversation.workspace_id)
@@ -429,7 +448,8 @@ impl Conversations {
         if needs_message || !message.trim().is_empty() {
             validate_message(&message)?;
         }
-        self.send_request(conversation, message, variables).await
+        self.send_request(conversation, message, variables, attachments)
+            .await
     }
 
     /// What sending to this conversation's agent with `form` would cost, as the
@@ -493,6 +513,7 @@ impl Conversations {
         conversation: ConversationRecord,
         message: String,
         variables: Option<serde_json::Map<String, serde_json::Value>>,
+        attachments: Vec<SentAttachment>,
     ) -> Result<ExecutionHandle, CoreError> {
         if conversation.archived {
             return Err(CoreError::ConversationArchived);
@@ -504,6 +525,7 @@ impl Conversations {
             agent_id: conversation.agent_id.clone(),
             message,
             variables,
+            attachments,
         };
         let run = self
             .inner
@@ -546,6 +568,7 @@ impl Conversations {
             conversation,
             snapshot.request.message,
             snapshot.request.variables,
+            snapshot.request.attachments,
         )
         .await
     }
@@ -614,6 +637,16 @@ impl Conversations {
         Ok(stored.snapshot)
     }
 
+    /// The client of the conversation's workspace.
+    ///
+    /// # Errors
+    /// [`CoreError::UnknownConversation`], [`CoreError::UnknownWorkspace`],
+    /// [`CoreError::KeyMissing`], [`CoreError::Storage`].
+    pub fn client_for(&self, conversation_id: &str) -> Result<AthenaClient, CoreError> {
+        let conversation = self.conversation(conversation_id)?;
+        self.client_of(&conversation)
+    }
+
     fn client_of(&self, conversation: &ConversationRecord) -> Result<AthenaClient, CoreError> {
         let workspace = self
             .workspace(&conversation.workspace_id)
@@ -661,6 +694,15 @@ impl Conversations {
                     wire.message = None;
                 }
                 wire.variables = request.variables;
+                wire.attachments = request
+                    .attachments
+                    .into_iter()
+                    .map(|a| AttachmentRef {
+                        filename: a.filename,
+                        content_type: a.content_type,
+                        storage_key: a.storage_key,
+                    })
+                    .collect();
                 wire.external_user_id = external_user_id;
                 wire.conversation_scope = scope;
                 wire.client_tools = offered;

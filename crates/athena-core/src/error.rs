@@ -68,10 +68,30 @@ pub enum CoreError {
     /// What was chosen is not a folder (or no longer exists).
     #[error("{0} is not a folder")]
     NotAFolder(String),
+    /// No generated file is known at that place, or it is not downloaded.
+    #[error("no downloaded media file is there")]
+    UnknownMedia,
+    /// An agent already has as many tools enabled as one request may offer.
+    #[error("an agent may be offered at most {limit} tools")]
+    TooManyTools {
+        /// The limit (the API's, per request).
+        limit: usize,
+    },
+    /// A command tool breaks a rule; nothing was saved.
+    #[error("the command tool's {field} is not valid: {reason}")]
+    InvalidCommandTool {
+        /// The field, as the settings name it (`timeoutSecs`...).
+        field: String,
+        /// What it must be, with its limit.
+        reason: String,
+    },
     /// A call to the server that starts no execution (a cost preview) failed; why, in
     /// the terms of an execution's failure (server strings redacted).
     #[error("the server call failed: {0:?}")]
     Request(ExecutionError),
+    /// An action on an attachment could not be done.
+    #[error("{0}")]
+    Attachment(crate::attachments::AttachmentProblem),
 }
 
 /// Why an execution ended without an answer, in terms the user can act on. Stored in

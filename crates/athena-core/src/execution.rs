@@ -56,6 +56,9 @@ pub struct ExecutionRequest {
     /// A wizard agent's `variables`, already checked against the agent's definition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The files sent with it, each uploaded before the message was sent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<crate::attachments::SentAttachment>,
 }
 
 /// Where an execution stands.

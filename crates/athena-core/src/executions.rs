@@ -48,6 +48,8 @@ struct Shared {
     ended: watch::Sender<u64>,
     /// Who is told of endings and approvals while the user looks elsewhere, once set.
     attention: OnceLock<Arc<Attention>>,
+    /// Who downloads the files of completed media jobs, once set.
+    media: OnceLock<crate::media::GeneratedMedia>,
 }
 
 /// One execution's state, its raw-event record, its stop signal and its key.
@@ -115,6 +117,7 @@ impl Executions {
                 table: Mutex::new(Table::default()),
                 ended: watch::channel(0).0,
                 attention: OnceLock::new(),
+                media: OnceLock::new(),
             }),
         }
     }
@@ -226,6 +229,7 @@ impl Executions {
                 history: self.shared.history.clone(),
                 ended: self.shared.ended.clone(),
                 attention: self.shared.attention.get().cloned(),
+                media: self.shared.media.get().cloned(),
             },
             stop: entry.stop,
         }
@@ -236,6 +240,12 @@ impl Executions {
     /// calls are ignored.
     pub fn notify_with(&self, attention: Arc<Attention>) {
         let _ = self.shared.attention.set(attention);
+    }
+
+    /// Downloads the files of every media job that completes from now on through
+    /// `media` (see [`crate::media`]). Set once; later calls are ignored.
+    pub fn keep_media_with(&self, media: crate::media::GeneratedMedia) {
+        let _ = self.shared.media.set(media);
     }
 
     /// Brings an execution of an earlier run (from the history) back, so it can be
@@ -538,6 +548,7 @@ pub(crate) struct Publisher {
     history: Option<History>,
     ended: watch::Sender<u64>,
     attention: Option<Arc<Attention>>,
+    media: Option<crate::media::GeneratedMedia>,
 }
 
 impl Publisher {
@@ -550,6 +561,14 @@ impl Publisher {
             .attention
             .as_ref()
             .and_then(|_| Noticed::of(&snapshot, &change));
+        // A completed media job starts its downloads once the change is out.
+        let completed = self.media.as_ref().and_then(|_| match &change {
+            ExecutionChange::PartAdded { part } | ExecutionChange::PartUpdated { part, .. } => {
+                crate::media::completed_job(part)
+                    .map(|(job, files)| (snapshot.handle.clone(), job.to_owned(), files.to_vec()))
+            }
+            _ => None,
+        });
         let seq = snapshot.seq + 1;
         snapshot.apply(seq, &change);
         let update = ExecutionUpdate {
@@ -573,6 +592,9 @@ impl Publisher {
         // notification shown.
         if let (Some(attention), Some(noticed)) = (&self.attention, noticed) {
             attention.consider(noticed);
+        }
+        if let (Some(media), Some((handle, job_id, files))) = (&self.media, completed) {
+            media.job_completed(&handle, &job_id, &files);
         }
         if ended {
             self.ended.send_modify(|n| *n += 1);

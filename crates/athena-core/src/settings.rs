@@ -27,6 +27,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::redact::redact_secrets;
+use crate::tools::command::{CommandToolSpec, check_all};
+use crate::tools::mcp::{McpServerSpec, check_servers};
 
 /// The version of the settings file this app writes. A file without a version is
 /// taken as version 1 (the first), a file of an older version is migrated step by
@@ -64,6 +66,10 @@ pub struct Settings {
     /// `latest.json`). `None`, the default, means the app never asks: updates are off
     /// until someone who runs a release server sets it.
     pub update_endpoint: Option<String>,
+    /// The user's command tools ([`crate::tools::command`]), in the order added.
+    pub command_tools: Vec<CommandToolSpec>,
+    /// The user's MCP servers ([`crate::tools::mcp`]), in the order added.
+    pub mcp_servers: Vec<McpServerSpec>,
 }
 
 impl Default for Settings {
@@ -76,6 +82,8 @@ impl Default for Settings {
             active_workspace: None,
             workspaces: BTreeMap::new(),
             update_endpoint: None,
+            command_tools: Vec::new(),
+            mcp_servers: Vec::new(),
         }
     }
 }
@@ -335,6 +343,22 @@ fn from_object(object: &Map<String, Value>) -> Result<Settings, SettingsProblem>
     if let Some(value) = present(object, "updateEndpoint") {
         settings.update_endpoint = Some(text(value, "updateEndpoint")?);
     }
+    if let Some(value) = present(object, "commandTools") {
+        settings.command_tools = serde_json::from_value(value.clone()).map_err(|_| {
+            SettingsProblem::invalid(
+                "commandTools",
+                "must be a list of command tools (name, description, parameters, executable...)",
+            )
+        })?;
+    }
+    if let Some(value) = present(object, "mcpServers") {
+        settings.mcp_servers = serde_json::from_value(value.clone()).map_err(|_| {
+            SettingsProblem::invalid(
+                "mcpServers",
+                "must be a list of MCP servers (id, name, commandLine, enabled)",
+            )
+        })?;
+    }
     settings.validate()?;
     Ok(settings)
 }
@@ -376,6 +400,17 @@ impl Settings {
         if let Some(endpoint) = &self.update_endpoint {
             check_update_endpoint(endpoint)?;
         }
+        check_all(&self.command_tools).map_err(|problem| {
+            // A schema's compile error may quote the schema: fixed words instead.
+            let reason = if problem.field.ends_with(".parameters") {
+                "must be a usable JSON Schema of an object"
+            } else {
+                &problem.reason
+            };
+            SettingsProblem::invalid(&problem.field, reason)
+        })?;
+        check_servers(&self.mcp_servers)
+            .map_err(|problem| SettingsProblem::invalid(&problem.field, &problem.reason))?;
         Ok(())
     }
 
@@ -403,6 +438,8 @@ impl Settings {
         object.insert("activeWorkspace".into(), json!(self.active_workspace));
         object.insert("workspaces".into(), Value::Object(workspaces));
         object.insert("updateEndpoint".into(), json!(self.update_endpoint));
+        object.insert("commandTools".into(), json!(self.command_tools));
+        object.insert("mcpServers".into(), json!(self.mcp_servers));
         object
     }
 }
@@ -478,6 +515,12 @@ mod tests {
             theme: Theme::Dark,
             active_workspace: Some("demo".into()),
             update_endpoint: Some("https://releases.example.com/{{target}}/latest.json".into()),
+            mcp_servers: vec![McpServerSpec {
+                id: "m1".into(),
+                name: "files".into(),
+                command_line: "npx -y files-server '/home/ann/My Files'".into(),
+                enabled: true,
+            }],
             ..Settings::default()
         };
         settings.workspaces.insert(

@@ -116,15 +116,16 @@ pub fn save_draft(state: State<'_, AppState>, conversation_id: String, text: Str
 #[tauri::command]
 #[specta::specta]
 pub async fn send_message(
-    state: State<'_, AppState>,
+    attachments: State<'_, athena_core::attachments::Attachments>,
     request: SendRequest,
 ) -> Result<String, AppError> {
-    let handle = state
-        .conversations
+    let ids = request.attachment_ids.unwrap_or_default();
+    let handle = attachments
         .send(
             &request.conversation_id,
             request.message,
             request.variables.as_ref(),
+            &ids,
         )
         .await?;
     Ok(handle.to_string())

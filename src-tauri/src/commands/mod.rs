@@ -1,10 +1,14 @@
 //! Thin commands: parse, call core, map the error.
 
 pub(crate) mod appearance;
+pub(crate) mod attachments;
 pub(crate) mod batch;
+pub(crate) mod command_tools;
 pub(crate) mod conversation_actions;
 pub(crate) mod conversations;
 pub(crate) mod deep_link;
+pub(crate) mod mcp;
+pub(crate) mod media;
 pub(crate) mod notifications;
 pub(crate) mod profiles;
 pub(crate) mod tools;

@@ -329,8 +329,10 @@ pub struct DroppedFile {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, tauri_specta::Event)]
 #[serde(rename_all = "camelCase")]
 pub struct FilesDropped {
-    /// The files (folders and unreadable paths are left out).
+    /// The files (folders and unreadable paths are in `others`).
     pub files: Vec<DroppedFile>,
+    /// Folders and unreadable paths (a batch ignores them; attachments explain them).
+    pub others: Vec<super::DroppedPath>,
 }
 
 /// A count as it crosses IPC.

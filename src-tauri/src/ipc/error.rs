@@ -151,6 +151,29 @@ pub enum AppError {
         /// The path chosen.
         path: String,
     },
+    /// An agent already has as many tools enabled as a request may offer.
+    TooManyTools {
+        /// The limit.
+        limit: u32,
+    },
+    /// A command tool breaks a rule; nothing was saved.
+    InvalidCommandTool {
+        /// The field, as the settings name it (`name`, `timeoutSecs`...).
+        field: String,
+        /// What it must be, with its limit (technical).
+        reason: String,
+    },
+    /// An MCP server's settings (or a sample call's arguments) break a rule; nothing
+    /// was saved or run.
+    InvalidMcpServer {
+        /// The field (`name`, `commandLine`, `sample`, `mcpServers`...).
+        field: String,
+        /// What it must be, with its limit (technical).
+        reason: String,
+    },
+    /// The user did not allow the program in the native dialog that names it;
+    /// nothing was saved or run.
+    ProgramNotAllowed,
     /// An answer in this conversation is still streaming: stop it (or wait) first.
     ConversationRunning,
     /// The chosen file is not a conversation export this app can read; nothing was
@@ -188,6 +211,22 @@ pub enum AppError {
         path: String,
         /// Why (the system's words).
         reason: String,
+    },
+    /// No generated file is downloaded at that place (or its file is gone).
+    UnknownMedia,
+    /// The image could not be put on the clipboard.
+    ClipboardFailed {
+        /// Why (technical).
+        reason: String,
+    },
+    /// An action on an attachment could not be done (a file's own refusal is on its
+    /// chip, not this).
+    #[serde(rename_all = "camelCase")]
+    Attachment {
+        /// What went wrong.
+        reason: super::attachments::AttachmentProblem,
+        /// For `notUploaded`: how many are not uploaded yet (else 0).
+        waiting: u32,
     },
     /// Something in the app went wrong; the log has the details.
     Internal,
@@ -292,6 +331,14 @@ impl From<athena_core::CoreError> for AppError {
             athena_core::CoreError::UnknownBatchRun(run_id) => Self::UnknownBatchRun { run_id },
             athena_core::CoreError::UnknownTool(tool_name) => Self::UnknownTool { tool_name },
             athena_core::CoreError::NotAFolder(path) => Self::NotAFolder { path },
+            athena_core::CoreError::Attachment(problem) => problem.into(),
+            athena_core::CoreError::TooManyTools { limit } => Self::TooManyTools {
+                limit: u32::try_from(limit).unwrap_or(u32::MAX),
+            },
+            athena_core::CoreError::InvalidCommandTool { field, reason } => {
+                Self::InvalidCommandTool { field, reason }
+            }
+            athena_core::CoreError::UnknownMedia => Self::UnknownMedia,
         }
     }
 }

@@ -130,6 +130,9 @@ pub struct ExecutionRequest {
     pub message: String,
     /// A wizard agent's variables, as sent (texts as typed, others as JSON).
     pub variables: Vec<VariableValue>,
+    /// The files sent with it.
+    #[serde(default)]
+    pub attachments: Vec<super::SentAttachment>,
 }
 
 /// One variable of a wizard run, for the exchange to show what was asked.
@@ -152,6 +155,10 @@ pub struct SendRequest {
     pub message: String,
     /// A wizard agent's form, as typed, by variable name.
     pub variables: Option<std::collections::BTreeMap<String, String>>,
+    /// The staged attachments it carries, by id, in order; each must be uploaded.
+    #[serde(default)]
+    #[specta(optional)]
+    pub attachment_ids: Option<Vec<String>>,
 }
 
 /// The raw events of one execution, for the Inspect view.
@@ -286,6 +293,7 @@ impl From<athena_core::ExecutionRequest> for ExecutionRequest {
                     name,
                 })
                 .collect(),
+            attachments: request.attachments.into_iter().map(Into::into).collect(),
         }
     }
 }

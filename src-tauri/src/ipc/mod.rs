@@ -2,12 +2,16 @@
 //! from core's types. Never the wire types of athena-api.
 
 mod appearance;
+mod attachments;
 pub(crate) mod batch;
+mod command_tools;
 mod conversation;
 mod conversation_actions;
 mod deep_link;
 mod error;
 mod execution;
+mod mcp;
+mod media;
 mod notifications;
 mod parts;
 mod profiles;
@@ -16,11 +20,19 @@ mod tools;
 mod workspace;
 
 pub use appearance::{AppearanceView, ThemeChoice};
+pub use attachments::{
+    AttachmentChanged, AttachmentProblem, AttachmentRefusal, AttachmentRemoved, AttachmentState,
+    DragHover, DroppedKind, DroppedPath, SentAttachment, StagedAttachment,
+};
 pub use batch::{
     BatchCost, BatchCounts, BatchExportFormat, BatchFile, BatchFormat, BatchInput, BatchItemStatus,
     BatchItemView, BatchLineProblem, BatchParseOptions, BatchRow, BatchRowFlag, BatchRunChanged,
     BatchRunStatus, BatchRunSummary, BatchRunView, BatchSource, BatchUsage, DroppedFile,
     FilesDropped,
+};
+pub use command_tools::{
+    AuditEntryView, AuditFilterInput, AuditPageView, CommandTestView, CommandToolInput,
+    CommandToolsView, ToolProblemView,
 };
 pub use conversation::{
     ConversationChanged, ConversationCursor, ConversationNotice, ConversationSummary,
@@ -33,6 +45,11 @@ pub use execution::{
     ExecutionChange, ExecutionRequest, ExecutionSnapshot, ExecutionStatus, ExecutionUpdate,
     Feedback, FeedbackDelivery, InspectedEvent, InspectedEvents, SendRequest, Usage, VariableValue,
 };
+pub use mcp::{
+    McpServerInput, McpServerView, McpServersChanged, McpServersView, McpStatusView, McpTestView,
+    McpToolView,
+};
+pub use media::{MediaFailure, MediaFileChanged, MediaFileView, MediaLocal};
 pub use notifications::NotificationsView;
 pub use parts::{
     ApprovedBy, ClientToolState, MediaFile, MediaState, Part, StructuredSource, ToolState,

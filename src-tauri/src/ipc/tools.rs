@@ -40,6 +40,8 @@ pub struct ToolView {
     pub always_allowed: bool,
     /// An "always allow" was given for an earlier definition: it asks again.
     pub rule_outdated: bool,
+    /// Where it comes from: `built-in`, `command` or `mcp:<server>`.
+    pub source: String,
 }
 
 impl AgentToolsView {
@@ -59,6 +61,7 @@ impl AgentToolsView {
                 enabled: t.enabled,
                 always_allowed: t.always_allowed,
                 rule_outdated: t.rule_outdated,
+                source: t.source.label(),
             })
             .collect();
         Self {

@@ -9,6 +9,7 @@ import { App, type AppApi, type AppEvents } from "./App";
 import { batchFakes } from "./batch/testFakes";
 import { toolsFakes } from "./settings/toolsFakes";
 import { conversationActionsFakes } from "./conversationActionsFakes";
+import { attachmentsFakes } from "../attachments/testFakes";
 
 const overview: WorkspaceOverview = {
   workspaceId: "demo",
@@ -141,6 +142,7 @@ function setup(seed: Seed = {}) {
     ...toolsFakes(),
     ...batchFakes(),
     ...conversationActionsFakes(),
+    ...attachmentsFakes(),
   };
   const events: AppEvents = {
     workspaceStatusChanged: {

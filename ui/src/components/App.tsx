@@ -36,9 +36,13 @@ import { useDraftSaver } from "./useDraftSaver";
 import { DeepLinkNotice, useDeepLinks, type DeepLinkApi, type DeepLinkEvents } from "./useDeepLinks";
 import type { DeepLinkAction, DeepLinkRefusalReason } from "../bindings";
 import { WorkspaceBadge } from "./WorkspaceBadge";
+import type { AttachmentsApi, AttachmentsEvents } from "../attachments/api";
+import { DropZone } from "../attachments/DropZone";
+import { AttachmentViewsContext, type AttachmentViews } from "../attachments/SentAttachments";
+import { useAttachments } from "../attachments/useAttachments";
 
 /** The commands App and its screens use (a subset of `commands` in bindings.ts). */
-export interface AppApi extends SettingsApi, BatchApi, ConversationActionsApi {
+export interface AppApi extends SettingsApi, BatchApi, ConversationActionsApi, AttachmentsApi {
   workspaceOverview(): Promise<WorkspaceOverview>;
   selectWorkspace(workspaceId: string): Promise<Result<WorkspaceOverview, AppError>>;
   historyStatus(): Promise<HistoryStatus>;
@@ -55,7 +59,7 @@ type Props = {
   api: AppApi & Partial<DeepLinkApi>;
   chat: ChatStore;
   /** The backend's workspace events (none: the status bar shows the overview's figures). */
-  events?: AppEvents & Partial<DeepLinkEvents>;
+  events?: AppEvents & Partial<DeepLinkEvents> & Partial<AttachmentsEvents>;
   /** The clock of the sidebar's relative times (Unix ms). */
   now?: () => number;
   /** How long the Batch screen waits after typing before it reads the pasted text again. */
@@ -319,6 +323,19 @@ export function App({ api, chat, events, now = Date.now, batchParseDelayMs }: Pr
     return call;
   }, [adopt, chat]);
 
+  // Files staged for the open conversation's next message. Drops attach only while the
+  // chat is showing (the Batch screen takes them otherwise).
+  const { readyIds: readyAttachmentIds, sent: attachmentsSent, ...attachments } = useAttachments(api, events, {
+    conversationId: selectedId,
+    enabled:
+      screen === "chats" && settled && !(conversation?.archived ?? false) && (conversation?.agentId ?? pickedAgent) !== null,
+    ensureConversation,
+  });
+  const attachmentViews = useMemo<AttachmentViews>(
+    () => ({ fullView: (id) => api.attachmentFullView(id), thumbnail: (id) => api.attachmentThumbnail(id) }),
+    [api],
+  );
+
   const onTextChange = useCallback(
     (value: string) => {
       setText(value);
@@ -342,8 +359,10 @@ export function App({ api, chat, events, now = Date.now, batchParseDelayMs }: Pr
       if (target.status === "error") return target;
       const conversationId = target.data;
       drafts.cancel();
-      const result = await chat.send({ conversationId, message, variables });
+      const attachmentIds = readyAttachmentIds(conversationId);
+      const result = await chat.send({ conversationId, message, variables, attachmentIds });
       if (result.status === "ok") {
+        attachmentsSent(attachmentIds);
         if (selected.current === conversationId) setText("");
         void chat.saveDraft(conversationId, "");
       } else {
@@ -351,7 +370,7 @@ export function App({ api, chat, events, now = Date.now, batchParseDelayMs }: Pr
       }
       return result;
     },
-    [chat, drafts, ensureConversation, setText],
+    [attachmentsSent, chat, drafts, ensureConversation, readyAttachmentIds, setText],
   );
 
   const previewCost = useCallback(
@@ -723,35 +742,38 @@ export function App({ api, chat, events, now = Date.now, batchParseDelayMs }: Pr
           />
           {settled ? (
             <OpenLinkContext.Provider value={api.openLink}>
-              <ChatContextMenu>
-                <ConversationPane
-                  conversation={conversation}
-                  open={open}
-                  entries={entries}
-                  agents={agents}
-                  actions={actions}
-                  loaded={selectedId ? state.loaded.get(selectedId) : undefined}
-                  onLoadEarlier={() => selectedId && void chat.loadEarlier(selectedId)}
-                  onRetryOpen={() => selectedId && void openConversation(selectedId)}
-                  notice={selectedId ? state.conversations.notices.get(selectedId) : undefined}
-                  localOnlyStatus={selectedId ? (state.conversations.localOnlyStatus.get(selectedId) ?? null) : null}
-                  pickedAgentId={pickedAgent}
-                  onPickAgent={pickAgent}
-                  text={text}
-                  onTextChange={onTextChange}
-                  onSend={send}
-                  onPreviewCost={previewCost}
-                  alwaysPreviewCost={settings?.alwaysPreviewCost ?? false}
-                  variableValues={variableValues}
-                  onVariablesChange={(values) => changeVariables(wizardAgentId, values)}
-                  onComposerBlur={drafts.flush}
-                  composerFocusKey={focusKey}
-                  composerResetKey={composerSession}
-                  onContinueNew={() => void continueNew()}
-                  continuing={continuing}
-                  focusHandle={focusHandle}
-                />
-              </ChatContextMenu>
+              <AttachmentViewsContext.Provider value={attachmentViews}>
+                <ChatContextMenu>
+                  <ConversationPane
+                    conversation={conversation}
+                    open={open}
+                    entries={entries}
+                    agents={agents}
+                    actions={actions}
+                    loaded={selectedId ? state.loaded.get(selectedId) : undefined}
+                    onLoadEarlier={() => selectedId && void chat.loadEarlier(selectedId)}
+                    onRetryOpen={() => selectedId && void openConversation(selectedId)}
+                    notice={selectedId ? state.conversations.notices.get(selectedId) : undefined}
+                    localOnlyStatus={selectedId ? (state.conversations.localOnlyStatus.get(selectedId) ?? null) : null}
+                    pickedAgentId={pickedAgent}
+                    onPickAgent={pickAgent}
+                    text={text}
+                    onTextChange={onTextChange}
+                    onSend={send}
+                    onPreviewCost={previewCost}
+                    alwaysPreviewCost={settings?.alwaysPreviewCost ?? false}
+                    variableValues={variableValues}
+                    onVariablesChange={(values) => changeVariables(wizardAgentId, values)}
+                    onComposerBlur={drafts.flush}
+                    composerFocusKey={focusKey}
+                    composerResetKey={composerSession}
+                    onContinueNew={() => void continueNew()}
+                    continuing={continuing}
+                    focusHandle={focusHandle}
+                    attachments={attachments.composer}
+                  />
+                </ChatContextMenu>
+              </AttachmentViewsContext.Provider>
             </OpenLinkContext.Provider>
           ) : (
             <section className="conversation-pane">
@@ -781,6 +803,7 @@ export function App({ api, chat, events, now = Date.now, batchParseDelayMs }: Pr
         />
       )}
       {helpOpen && <ShortcutHelp platform={platform} onClose={() => setHelpOpen(false)} />}
+      {attachments.dragging && <DropZone />}
     </div>
   );
 }

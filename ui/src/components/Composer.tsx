@@ -13,6 +13,7 @@ import type { AppError } from "../bindings";
 import type { Result } from "../result";
 import { describeComposerProblem, describeError } from "../errors";
 import { validateMessage } from "../validation";
+import type { ComposerAttachments } from "../attachments/useAttachments";
 
 /** What the owner may ask of the composer. */
 export type ComposerHandle = {
@@ -44,6 +45,8 @@ type Props = {
   submitRef?: Ref<ComposerHandle>;
   /** When this changes, a shown send error is dropped (the input it was about changed). */
   errorResetKey?: unknown;
+  /** The staged files, the Attach button, pasted files, and why Send must wait for them. */
+  attachments?: ComposerAttachments;
 };
 
 /** Tallest the text box grows before it scrolls, in px. */
@@ -63,6 +66,7 @@ export const Composer = memo(function Composer({
   describeSendError = describeError,
   submitRef,
   errorResetKey,
+  attachments,
 }: Props) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => setError(null), [errorResetKey]);
@@ -86,8 +90,10 @@ export const Composer = memo(function Composer({
 
   useImperativeHandle(submitRef, () => ({ submit: () => void submit() }));
 
+  const blocked = attachments?.sendBlocked ?? null;
+
   async function submit() {
-    if (sending || disabled) return;
+    if (sending || disabled || blocked !== null) return;
     const problem = validateMessage(text);
     if (problem && !(messageOptional && problem.kind === "empty")) {
       setError(describeComposerProblem(problem));
@@ -122,13 +128,15 @@ export const Composer = memo(function Composer({
   }
 
   return (
-    <form ref={form} className="composer" onSubmit={onSubmit}>
+    <form ref={form} className="composer" onSubmit={onSubmit} onPaste={attachments?.onPaste}>
       {error && (
         <p className="composer-error" data-testid="composer-error" role="alert">
           {error}
         </p>
       )}
+      {attachments?.tray}
       <div className="composer-row">
+        {attachments?.button}
         <textarea
           ref={box}
           data-testid="composer"
@@ -146,10 +154,21 @@ export const Composer = memo(function Composer({
           onKeyDown={onKeyDown}
         />
         {besideSend}
-        <button type="submit" className="button primary" data-testid="send" disabled={disabled || sending}>
+        <button
+          type="submit"
+          className="button primary"
+          data-testid="send"
+          disabled={disabled || sending || blocked !== null}
+          aria-describedby={blocked !== null ? "send-blocked" : undefined}
+        >
           Send
         </button>
       </div>
+      {blocked !== null && (
+        <p className="send-blocked" id="send-blocked" data-testid="send-blocked" role="status">
+          {blocked}
+        </p>
+      )}
       <p className="composer-hint">Enter to send · Shift+Enter for a new line</p>
     </form>
   );

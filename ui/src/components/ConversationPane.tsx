@@ -10,6 +10,7 @@ import { ChatView } from "./ChatView";
 import type { Variables } from "../wizard";
 import type { ExchangeActions } from "./Exchange";
 import { SendArea } from "./SendArea";
+import type { ComposerAttachments } from "../attachments/useAttachments";
 
 const words = messages.conversation;
 
@@ -48,6 +49,8 @@ type Props = {
   continuing: boolean;
   /** A message to scroll into view and mark for a moment (a search result's). */
   focusHandle?: string;
+  /** The composer's attachments. */
+  attachments?: ComposerAttachments;
 };
 
 /** The right side: the conversation's header and notices, its messages, the composer. */
@@ -174,6 +177,7 @@ export function ConversationPane(props: Props) {
             disabled={agentId === null}
             placeholder={agent && !agent.requiresUserMessage ? words.placeholderOptional(agentName) : words.placeholder(agentName)}
             focusKey={props.composerFocusKey}
+            attachments={props.attachments}
           />
         )}
       </footer>

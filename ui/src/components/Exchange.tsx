@@ -8,6 +8,7 @@ import type { Result } from "../result";
 import { answerMarkdown, type ChatEntry } from "../store/chat";
 import { InspectView } from "./InspectView";
 import { PartList } from "./parts";
+import { MessageHandleContext } from "./parts/media/api";
 import {
   CheckIcon,
   CopyIcon,
@@ -18,6 +19,7 @@ import {
   ThumbDownIcon,
   ThumbUpIcon,
 } from "./parts/icons";
+import { SentAttachments } from "../attachments/SentAttachments";
 import "./exchange.css";
 import { useCopy } from "./useCopy";
 import { SilenceCounter, waitsForYou } from "./SilenceCounter";
@@ -272,6 +274,7 @@ export const Exchange = memo(function Exchange({
             ))}
           </dl>
         )}
+        {request.attachments && request.attachments.length > 0 && <SentAttachments attachments={request.attachments} />}
       </div>
       <div className="assistant">
         <div className="assistant-name">{agentName}</div>
@@ -281,7 +284,9 @@ export const Exchange = memo(function Exchange({
             data-testid="message-assistant"
             aria-busy={running}
           >
-            <PartList parts={parts} running={running} />
+            <MessageHandleContext.Provider value={handle}>
+              <PartList parts={parts} running={running} />
+            </MessageHandleContext.Provider>
             {running && (
               <span className="typing" data-testid="streaming-indicator" aria-hidden="true" title={words.answering(agentName)}>
                 <span />

@@ -8,6 +8,7 @@ import { Composer, type ComposerHandle } from "./Composer";
 import { CostPreviewPanel } from "./CostPreviewPanel";
 import { problemWords } from "./settings/fields";
 import { WizardForm } from "./WizardForm";
+import type { ComposerAttachments } from "../attachments/useAttachments";
 
 const words = messages.cost;
 
@@ -29,6 +30,8 @@ type Props = {
   disabled: boolean;
   placeholder: string;
   focusKey: string | number;
+  /** The composer's attachments (none: files can't be attached here). */
+  attachments?: ComposerAttachments;
 };
 
 type Preview =
@@ -196,6 +199,7 @@ export function SendArea(props: Props) {
         messageOptional={agent !== null && !agent.requiresUserMessage}
         describeSendError={describeSendError}
         errorResetKey={props.values}
+        attachments={props.attachments}
         besideSend={
           <button
             type="button"

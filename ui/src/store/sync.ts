@@ -44,6 +44,8 @@ export type SendInput = {
   conversationId: string;
   message: string;
   variables: { [key in string]: string } | null;
+  /** Staged attachments to send with it (each uploaded). */
+  attachmentIds?: string[];
 };
 
 /** The commands the sync layer uses (a subset of `commands` in bindings.ts). */
@@ -62,6 +64,7 @@ export interface SyncCommands {
     conversationId: string,
     message: string,
     variables: { [key in string]: string } | null,
+    attachmentIds?: string[],
   ): Promise<Result<string, AppError>>;
   resendMessage(handle: string): Promise<Result<null, AppError>>;
   regenerateMessage(handle: string): Promise<Result<string, AppError>>;
@@ -386,7 +389,12 @@ export function createChatStore(commands: SyncCommands, events: SyncEvents, opti
       }
     },
     async send(request) {
-      const result = await commands.sendMessage(request.conversationId, request.message, request.variables);
+      const { conversationId, message, variables, attachmentIds } = request;
+      // A message without attachments is sent exactly as before they existed.
+      const result =
+        attachmentIds && attachmentIds.length > 0
+          ? await commands.sendMessage(conversationId, message, variables, attachmentIds)
+          : await commands.sendMessage(conversationId, message, variables);
       // Normally the `accepted` update has arrived by now or is on its way. If this page
       // missed it (it listened late), the execution's snapshot fills the entry in.
       if (

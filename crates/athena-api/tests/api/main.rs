@@ -9,6 +9,7 @@ mod faults;
 mod fuzz_corpus;
 mod idempotency;
 mod logs;
+mod media_download;
 mod proxy;
 mod redirects;
 mod seed;

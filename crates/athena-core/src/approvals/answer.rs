@@ -21,8 +21,10 @@ use crate::runner::pretty_json;
 use crate::{ApprovedBy, ClientToolState, ExecutionChange, ExecutionError, ExecutionHandle, Part};
 
 use super::ClientTools;
+use super::audit::Verdict;
 use super::broker::{Caller, Decision, decide};
 use super::gate::GateError;
+use crate::history::DecidedBy;
 
 /// An execution waiting for client tool results, and what answering it needs.
 #[derive(Debug, Clone)]
@@ -74,8 +76,14 @@ impl ClientTools {
                     self.store(call).await;
                 }
                 Err(Stopped) => {
-                    self.not_taken(publisher, &mut calls, "You stopped the execution.")
-                        .await;
+                    self.not_taken(
+                        &suspension.caller,
+                        DecidedBy::You,
+                        publisher,
+                        &mut calls,
+                        "You stopped the execution.",
+                    )
+                    .await;
                     publisher.publish(ExecutionChange::Stopped);
                     return None;
                 }
@@ -91,27 +99,42 @@ impl ClientTools {
         resumed
     }
 
-    /// Checks, decides and runs one call; returns its answer.
+    /// Checks, decides and runs one call; returns its answer, written to the audit
+    /// log first.
     async fn answer_one(
         &self,
         suspension: &Suspension,
         publisher: &Publisher,
         call: &StoredToolCall,
     ) -> CallOutcome {
+        let (outcome, verdict) = self.decide_and_run(suspension, publisher, call).await;
+        self.audit(&suspension.caller, call, verdict, Some(&outcome))
+            .await;
+        outcome
+    }
+
+    /// Checks, decides and runs one call; returns its answer and how it was decided.
+    async fn decide_and_run(
+        &self,
+        suspension: &Suspension,
+        publisher: &Publisher,
+        call: &StoredToolCall,
+    ) -> (CallOutcome, Verdict) {
         let caller = &suspension.caller;
         let inner = &self.inner;
-        let refuse = |state: ClientToolState, why: String| {
+        let refuse = |state: ClientToolState, why: String, verdict: Verdict| {
             show(publisher, call, state, None, Some(why.clone()), None);
-            CallOutcome {
+            let outcome = CallOutcome {
                 success: false,
                 result: json!({ "error": why }),
-            }
+            };
+            (outcome, verdict)
         };
         let enabled = self
             .enabled_for(&caller.workspace_id, &caller.agent_id)
             .unwrap_or_default();
-        let Some(definition) = inner
-            .registry
+        let registry = self.registry();
+        let Some(definition) = registry
             .definition(&call.tool_name)
             .filter(|_| enabled.contains(&call.tool_name))
             .cloned()
@@ -122,13 +145,15 @@ impl ClientTools {
                     "The tool `{}` is not enabled for this agent in Athena Desktop.",
                     call.tool_name
                 ),
+                Verdict::refused(),
             );
         };
         // Arguments that do not fit the schema never reach the user or a tool.
-        if let Err(problem) = inner.registry.validate(&call.tool_name, &call.arguments) {
+        if let Err(problem) = registry.validate(&call.tool_name, &call.arguments) {
             return refuse(
                 ClientToolState::Failed,
                 format!("The arguments do not fit the tool's parameters: {problem}"),
+                Verdict::refused(),
             );
         }
         let decision = decide(
@@ -156,6 +181,7 @@ impl ClientTools {
                 return refuse(
                     ClientToolState::Denied,
                     "The user denied this call.".to_owned(),
+                    Verdict::denied(),
                 );
             }
             Err(err) => {
@@ -163,6 +189,7 @@ impl ClientTools {
                 return refuse(
                     ClientToolState::Failed,
                     "Athena Desktop could not record the decision; nothing ran.".to_owned(),
+                    Verdict::refused(),
                 );
             }
         };
@@ -175,9 +202,10 @@ impl ClientTools {
             None,
         );
         let started = Instant::now();
-        let ran = self.run_approved(call).await;
+        let ran = self.run_approved(call, &definition.fingerprint()).await;
         let duration = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
-        match ran {
+        let verdict = Verdict::approved(by, duration);
+        let outcome = match ran {
             Ok(result) => {
                 show(
                     publisher,
@@ -206,19 +234,37 @@ impl ClientTools {
                     result: json!({ "error": why }),
                 }
             }
-        }
+        };
+        (outcome, verdict)
     }
 
     /// Runs an approved call through the gate on a blocking thread, within the
     /// time limit.
-    async fn run_approved(&self, call: &StoredToolCall) -> Result<Value, String> {
+    async fn run_approved(&self, call: &StoredToolCall, approved: &str) -> Result<Value, String> {
         let inner = self.inner.clone();
         let context = self.context();
         let call = call.clone();
-        let limit = inner.run_limit;
+        // The registry as it is now: the user's tools may have changed while the
+        // dialog was open. What was approved is what runs, or nothing does.
+        let registry = self.registry();
+        if registry
+            .definition(&call.tool_name)
+            .is_none_or(|now| now.fingerprint() != approved)
+        {
+            inner.gate.forget(&call.execution_id, &call.call_id);
+            return Err(format!(
+                "The tool `{}` was changed or removed after this call was approved; nothing ran.",
+                call.tool_name
+            ));
+        }
+        // A tool that keeps its own time limit (a command tool) kills its work then;
+        // the wait here outlasts it a little so its reason is the one reported.
+        let limit = registry
+            .time_limit(&call.tool_name)
+            .map_or(inner.run_limit, |own| own + Duration::from_secs(5));
         let run = tokio::task::spawn_blocking(move || {
             inner.gate.run(
-                &inner.registry,
+                &registry,
                 &call.execution_id,
                 &call.call_id,
                 &call.tool_name,
@@ -300,6 +346,8 @@ impl ClientTools {
                         }
                         ToolResultResponse::Resumed(stream) => {
                             self.not_taken(
+                                &suspension.caller,
+                                DecidedBy::App,
                                 publisher,
                                 &mut calls,
                                 "The server resumed before this answer was sent.",
@@ -321,7 +369,14 @@ impl ClientTools {
                         ),
                         other => format!("The answer could not be sent: {other}."),
                     };
-                    self.not_taken(publisher, &mut calls, &why).await;
+                    self.not_taken(
+                        &suspension.caller,
+                        DecidedBy::App,
+                        publisher,
+                        &mut calls,
+                        &why,
+                    )
+                    .await;
                     publisher.publish(ExecutionChange::Failed {
                         error: ExecutionError::from(err),
                     });
@@ -332,9 +387,20 @@ impl ClientTools {
         None
     }
 
-    /// Marks every call not yet posted as not taken, on its card and in the store.
-    async fn not_taken(&self, publisher: &Publisher, calls: &mut [StoredToolCall], why: &str) {
+    /// Marks every call not yet posted as not taken, on its card and in the store;
+    /// one never decided goes to the audit log as not taken (by `by`).
+    async fn not_taken(
+        &self,
+        caller: &Caller,
+        by: DecidedBy,
+        publisher: &Publisher,
+        calls: &mut [StoredToolCall],
+        why: &str,
+    ) {
         for call in calls.iter_mut() {
+            if call.progress == CallProgress::Pending {
+                self.audit(caller, call, Verdict::not_taken(by), None).await;
+            }
             if matches!(
                 call.progress,
                 CallProgress::Pending | CallProgress::Answered

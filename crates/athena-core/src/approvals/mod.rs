@@ -8,22 +8,29 @@
 //! tool; the webview reaches only that public API.
 
 mod answer;
+mod audit;
 pub mod broker;
 mod gate;
+mod user_tools;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use crate::dialogs::Dialogs;
 use crate::history::{CallOutcome, CallProgress, GrantKind, History, HistoryError, StoredToolCall};
 use crate::runner::PendingCall;
 use crate::tools::{
-    GrantedFolder, ToolContext, ToolDefinition, ToolRegistry, arguments_hash, name_folders,
+    GrantedFolder, ToolContext, ToolDefinition, ToolRegistry, ToolSource, arguments_hash,
+    name_folders,
 };
 use crate::{CoreError, ExecutionHandle};
 
+/// The most tools one request may offer (the API's limit).
+pub use athena_api::validation::MAX_CLIENT_TOOLS;
+
 pub(crate) use answer::Suspension;
+pub use audit::AuditFormat;
 pub(crate) use broker::Caller;
 
 /// The tools of this computer, their settings and the answering of their calls.
@@ -33,7 +40,10 @@ pub struct ClientTools {
 }
 
 struct Inner {
-    registry: ToolRegistry,
+    /// The tools now: swapped whole when the user's tools change (see user_tools.rs).
+    registry: RwLock<ToolRegistry>,
+    /// What the registry is built from.
+    layers: Mutex<user_tools::Layers>,
     history: History,
     dialogs: Arc<dyn Dialogs>,
     gate: gate::Gate,
@@ -43,7 +53,7 @@ struct Inner {
 impl std::fmt::Debug for ClientTools {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientTools")
-            .field("tools", &self.inner.registry.definitions().len())
+            .field("tools", &self.registry().len())
             .finish_non_exhaustive()
     }
 }
@@ -60,6 +70,8 @@ pub struct AgentTool {
     /// Whether a rule exists but was given for an earlier definition of the tool
     /// (it no longer applies: the next call asks).
     pub rule_outdated: bool,
+    /// Where the tool comes from.
+    pub source: ToolSource,
 }
 
 impl ClientTools {
@@ -78,7 +90,8 @@ impl ClientTools {
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
-                registry,
+                registry: RwLock::new(registry.clone()),
+                layers: Mutex::new(user_tools::Layers::new(registry)),
                 history,
                 dialogs,
                 gate: gate::Gate::default(),
@@ -89,10 +102,12 @@ impl ClientTools {
 
     /// Every tool this app has.
     pub fn definitions(&self) -> Vec<ToolDefinition> {
-        self.inner.registry.definitions()
+        self.registry().definitions()
     }
 
-    /// The tools offered to an agent, as the request's `client_tools`.
+    /// The tools offered to an agent, as the request's `client_tools`: the enabled
+    /// tools this app has now, at most [`MAX_CLIENT_TOOLS`] (the API's limit per
+    /// request; [`Self::set_enabled`] keeps an agent within it).
     ///
     /// # Errors
     /// [`CoreError::Storage`].
@@ -102,11 +117,20 @@ impl ClientTools {
         agent_id: &str,
     ) -> Result<Vec<athena_api::ClientTool>, CoreError> {
         let enabled = self.enabled_for(workspace_id, agent_id)?;
-        Ok(enabled
+        let registry = self.registry();
+        let mut offered: Vec<athena_api::ClientTool> = enabled
             .iter()
-            .filter_map(|name| self.inner.registry.definition(name))
+            .filter_map(|name| registry.definition(name))
             .map(ToolDefinition::to_wire)
-            .collect())
+            .collect();
+        if offered.len() > MAX_CLIENT_TOOLS {
+            tracing::warn!(
+                enabled = offered.len(),
+                "more tools are enabled for an agent than a request may carry; the first 32 are offered"
+            );
+            offered.truncate(MAX_CLIENT_TOOLS);
+        }
+        Ok(offered)
     }
 
     fn enabled_for(&self, workspace_id: &str, agent_id: &str) -> Result<Vec<String>, CoreError> {
@@ -131,7 +155,8 @@ impl ClientTools {
             .history
             .tool_rules(workspace_id)
             .map_err(storage)?;
-        Ok(self
+        let registry = self.registry();
+        Ok(registry
             .definitions()
             .into_iter()
             .map(|definition| {
@@ -143,6 +168,7 @@ impl ClientTools {
                     enabled: enabled.contains(&definition.name),
                     always_allowed: current,
                     rule_outdated: rule.is_some() && !current,
+                    source: registry.source(&definition.name).unwrap_or_default(),
                     definition,
                 }
             })
@@ -154,7 +180,8 @@ impl ClientTools {
     ///
     /// # Errors
     /// [`CoreError::UnknownTool`] for a tool this app does not have;
-    /// [`CoreError::Storage`].
+    /// [`CoreError::TooManyTools`] when the agent already has [`MAX_CLIENT_TOOLS`]
+    /// tools enabled (a request carries at most that many); [`CoreError::Storage`].
     pub async fn set_enabled(
         &self,
         workspace_id: &str,
@@ -162,8 +189,22 @@ impl ClientTools {
         tool_name: &str,
         enabled: bool,
     ) -> Result<(), CoreError> {
-        if self.inner.registry.definition(tool_name).is_none() {
+        let registry = self.registry();
+        if registry.definition(tool_name).is_none() {
             return Err(CoreError::UnknownTool(tool_name.to_owned()));
+        }
+        if enabled {
+            // Tools enabled earlier that the app no longer has do not count.
+            let others = self
+                .enabled_for(workspace_id, agent_id)?
+                .into_iter()
+                .filter(|name| name != tool_name && registry.definition(name).is_some())
+                .count();
+            if others >= MAX_CLIENT_TOOLS {
+                return Err(CoreError::TooManyTools {
+                    limit: MAX_CLIENT_TOOLS,
+                });
+            }
         }
         self.inner
             .history

@@ -120,6 +120,7 @@ impl Bench {
             agent_id: "agent:echo".into(),
             message: "hi".into(),
             variables: None,
+            attachments: Vec::new(),
         }
     }
 

@@ -21,10 +21,14 @@
 //! - a file this build cannot use is never deleted: a newer schema is left alone, a
 //!   damaged file is renamed aside.
 
+mod attachments;
+mod audit;
+mod audit_export;
 mod batch_reads;
 mod batches;
 mod cache;
 mod manage;
+mod media;
 mod open;
 mod ops;
 mod reads;
@@ -44,6 +48,13 @@ use std::thread::JoinHandle;
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
+pub use attachments::DraftAttachment;
+pub use audit::{
+    AuditDecision, AuditEntry, AuditFilter, AuditOutcome, AuditPage, DecidedBy, MAX_PAGE,
+    PREVIEW_CHARS, preview,
+};
+pub use audit_export::{AUDIT_COLUMNS, audit_csv, audit_jsonl};
+pub use media::{StoredMedia, StoredMediaState};
 pub use records::{
     ConversationEdit, ConversationPage, ConversationRecord, HistoryError, MessagePage,
     MessageRecord, ProfileRecord, StoredMessage, WorkspaceRecord, WorkspaceStatus, WriterStats,

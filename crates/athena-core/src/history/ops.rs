@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OptionalExtension};
 
+use super::attachments::AttachmentWrite;
 use super::batches::BatchWrite;
 use super::manage::ConversationWrite;
 use super::rows::{insert_message, kind_text};
@@ -44,6 +45,9 @@ pub(super) enum WriteOp {
     Batch(BatchWrite),
     Tools(ToolWrite),
     Conversation(ConversationWrite),
+    Attachments(AttachmentWrite),
+    Media(Box<super::media::StoredMedia>),
+    Audit(Box<super::audit::AuditEntry>),
 }
 
 impl WriteOp {
@@ -95,6 +99,9 @@ impl WriteOp {
             Self::Batch(write) => write.apply(conn),
             Self::Tools(write) => write.apply(conn),
             Self::Conversation(write) => write.apply(conn),
+            Self::Attachments(write) => write.apply(conn),
+            Self::Media(media) => super::media::save(conn, media),
+            Self::Audit(entry) => super::audit::insert(conn, entry),
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::{
 /// The columns of `messages`, in the order [`MessageRow::read`] expects.
 const MESSAGE_COLUMNS: &str = "position, handle, conversation_id, workspace_id, agent_id, \
      message, idempotency_key, sent_at_ms, status, execution_id, seq, usage, error, feedback, \
-     message_id, variables";
+     message_id, variables, attachments";
 
 /// A status as stored: its serde name, so the column reads like the IPC value.
 pub(super) fn status_text(status: ExecutionStatus) -> String {
@@ -103,6 +103,7 @@ struct MessageRow {
     feedback: Option<String>,
     message_id: Option<String>,
     variables: Option<String>,
+    attachments: Option<String>,
 }
 
 impl MessageRow {
@@ -117,6 +118,7 @@ impl MessageRow {
                 message: row.get(5)?,
                 // Decoded in `into_stored`: a decoding error is the store's.
                 variables: None,
+                attachments: Vec::new(),
             },
             idempotency_key: row.get(6)?,
             sent_at_ms: row.get(7)?,
@@ -128,11 +130,14 @@ impl MessageRow {
             feedback: row.get(13)?,
             message_id: row.get(14)?,
             variables: row.get(15)?,
+            attachments: row.get(16)?,
         })
     }
 
     fn into_stored(mut self, parts: Vec<Part>) -> Result<StoredMessage, HistoryError> {
         self.request.variables = opt_from_json("variables", self.variables.as_deref())?;
+        self.request.attachments =
+            opt_from_json("attachments", self.attachments.as_deref())?.unwrap_or_default();
         let snapshot = ExecutionSnapshot {
             handle: ExecutionHandle::from(self.handle),
             seq: u64::try_from(self.seq).unwrap_or(0),
@@ -240,11 +245,16 @@ pub(super) fn insert_message(
     let feedback = opt_json("feedback", snapshot.feedback.as_ref())?;
     let r = &snapshot.request;
     let variables = opt_json("variables", r.variables.as_ref())?;
+    // NULL for a message without attachments: most have none.
+    let attachments = opt_json(
+        "attachments",
+        Some(&r.attachments).filter(|a| !a.is_empty()),
+    )?;
     conn.prepare_cached(
         "INSERT INTO messages (handle, conversation_id, workspace_id, agent_id, message, \
          idempotency_key, sent_at_ms, status, execution_id, seq, usage, error, feedback, \
-         message_id, variables) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+         message_id, variables, attachments) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )
     .and_then(|mut stmt| {
         stmt.execute(rusqlite::params![
@@ -263,6 +273,7 @@ pub(super) fn insert_message(
             feedback,
             snapshot.message_id,
             variables,
+            attachments,
         ])
     })
     .map_err(HistoryError::sqlite("storing a message"))?;

@@ -109,6 +109,11 @@ fn value_text(value: &Value) -> String {
 
 /// `text` with hidden characters escaped, cut to about `max` shown characters (an
 /// escape is never split); the cut states how many characters of `text` were left out.
+/// Shared with the program consent dialog, which shows programs the same way.
+pub(crate) fn shown_text(text: &str, max: usize) -> String {
+    shown(text, max)
+}
+
 fn shown(text: &str, max: usize) -> String {
     let mut out = String::new();
     let mut width = 0;

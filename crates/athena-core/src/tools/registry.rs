@@ -18,6 +18,7 @@ use super::builtin;
 use super::context::ToolContext;
 use super::definition::ToolDefinition;
 use super::schema::{self, ArgumentsRejected};
+use super::source::ToolSource;
 use super::tool::{Tool, ToolFailure};
 
 /// The API's rule for client tool names.
@@ -105,7 +106,8 @@ impl ToolRegistry {
         Ok(self)
     }
 
-    fn add(&mut self, tool: Arc<dyn Tool>) -> Result<(), RegistryError> {
+    /// Adds `tool`, checking its name and schema.
+    pub(crate) fn add(&mut self, tool: Arc<dyn Tool>) -> Result<(), RegistryError> {
         let definition = tool.definition();
         let name = definition.name.clone();
         if !TOOL_NAME.is_match(&name) {
@@ -130,6 +132,28 @@ impl ToolRegistry {
             .values()
             .map(|entry| entry.tool.definition().clone())
             .collect()
+    }
+
+    /// How many tools it holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether it holds no tool.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Where the tool with this name comes from, if registered.
+    pub fn source(&self, name: &str) -> Option<ToolSource> {
+        self.entries.get(name).map(|entry| entry.tool.source())
+    }
+
+    /// The time limit the tool with this name keeps itself, if any.
+    pub fn time_limit(&self, name: &str) -> Option<std::time::Duration> {
+        self.entries
+            .get(name)
+            .and_then(|entry| entry.tool.time_limit())
     }
 
     /// The definition of the tool with this name, if registered.

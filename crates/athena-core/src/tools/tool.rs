@@ -1,11 +1,13 @@
 //! A client tool, as the registry runs it, and how a run fails.
 
 use std::fmt;
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use super::context::ToolContext;
 use super::definition::ToolDefinition;
+use super::source::ToolSource;
 
 /// A tool this app runs on this computer when an agent calls it.
 pub trait Tool: Send + Sync + fmt::Debug {
@@ -18,6 +20,18 @@ pub trait Tool: Send + Sync + fmt::Debug {
     /// # Errors
     /// A [`ToolFailure`] whose reason is sent to the agent and shown to the user.
     fn run(&self, arguments: &Value, context: &ToolContext) -> Result<Value, ToolFailure>;
+
+    /// Where the tool comes from (settings and the audit log show it). Built-in
+    /// unless the tool says otherwise.
+    fn source(&self) -> ToolSource {
+        ToolSource::BuiltIn
+    }
+
+    /// The time limit the tool keeps itself (killing its work when reached), if
+    /// any: the gate then waits that long (plus a moment) instead of its own limit.
+    fn time_limit(&self) -> Option<Duration> {
+        None
+    }
 }
 
 /// Why a tool call failed: says what happened and, where the user can act, what to do.

@@ -48,6 +48,7 @@ pub fn request(conversation_id: &str, message: &str) -> ExecutionRequest {
         agent_id: "agent-1".into(),
         message: message.into(),
         variables: None,
+        attachments: Vec::new(),
     }
 }
 

@@ -3,12 +3,14 @@
 
 mod agent_check;
 mod agents_file;
+mod attachments;
 mod attention;
 mod batch_input;
 mod batch_model;
 mod batch_runs;
 mod client_tools;
 mod coalescing;
+mod command_tools;
 mod conversations;
 mod conversations_at_scale;
 mod costs;
@@ -18,6 +20,9 @@ mod history_batch;
 mod history_crash;
 mod history_profiles;
 mod keychain;
+mod mcp;
+mod media;
+mod own_tools;
 mod panics;
 mod profiles;
 mod runner;

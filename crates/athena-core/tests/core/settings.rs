@@ -217,6 +217,8 @@ fn the_settings_have_no_place_for_a_secret() {
         "activeWorkspace",
         "workspaces",
         "updateEndpoint",
+        "commandTools",
+        "mcpServers",
     ]
     .into_iter()
     .map(String::from)
@@ -317,6 +319,50 @@ fn a_file_written_before_the_theme_existed_follows_the_system() {
         assert!(
             matches!(load(Some(&raw)).problem, Some(SettingsProblem::Invalid { ref field, .. }) if field == "theme"),
             "{name:?}"
+        );
+    }
+}
+
+#[test]
+fn command_tools_round_trip_and_a_bad_or_secret_one_is_named() {
+    let file = br#"{"version": 1, "commandTools": [{"name": "lookup", "description": "Looks up.",
+        "parameters": {"type": "object"}, "executable": "/usr/bin/lookup", "args": ["; rm -rf x"]}]}"#;
+    let loaded = load(Some(file));
+    assert_eq!(loaded.problem, None);
+    let tool = &loaded.settings.command_tools[0];
+    assert_eq!(
+        (tool.timeout_secs, tool.output_limit_bytes),
+        (60, 1_048_576)
+    );
+    assert_eq!(tool.args, ["; rm -rf x"]);
+    let again = serde_json::to_vec(&serde_json::Value::Object(loaded.settings.to_json())).unwrap();
+    assert_eq!(load(Some(&again)).settings, loaded.settings);
+
+    for (text, field) in [
+        (
+            r#"{"version": 1, "commandTools": {"name": "x"}}"#,
+            "commandTools",
+        ),
+        (
+            r#"{"version": 1, "commandTools": [{"name": "x"}]}"#,
+            "commandTools",
+        ),
+        (
+            r#"{"version": 1, "commandTools": [{"name": "x", "description": "d", "parameters": {"type": "object"},
+               "executable": "/bin/x", "args": ["--key=eak_live_0123456789abcdef"]}]}"#,
+            "commandTools[0].args",
+        ),
+        (
+            r#"{"version": 1, "commandTools": [{"name": "x", "description": "d", "parameters": {"type": "object"},
+               "executable": "/bin/x", "timeoutSecs": 0}]}"#,
+            "commandTools[0].timeoutSecs",
+        ),
+    ] {
+        let loaded = load(Some(text.as_bytes()));
+        assert!(
+            matches!(&loaded.problem, Some(SettingsProblem::Invalid { field: f, .. }) if f == field),
+            "{text}: {:?}",
+            loaded.problem
         );
     }
 }

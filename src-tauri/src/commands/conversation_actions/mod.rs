@@ -2,7 +2,7 @@
 //! delete, export to a file and import from one. Thin: core does the work; the save
 //! and open dialogs are native, raised here, so the page never names a path.
 
-mod files;
+pub(crate) mod files;
 
 use athena_core::MAX_TITLE_CHARS;
 use athena_core::dialogs::{FileDialog, FileFilter};
@@ -69,9 +69,14 @@ pub async fn archive_conversation(
 #[specta::specta]
 pub async fn delete_conversation(
     state: State<'_, AppState>,
+    media: State<'_, crate::media::AppMedia>,
     conversation_id: String,
 ) -> Result<(), AppError> {
     state.conversations.delete(&conversation_id).await?;
+    // Its generated media leave the disk too (the rows went with the messages).
+    if let Err(err) = media.library.remove_unreferenced() {
+        tracing::warn!(error = %err, "generated media of a deleted conversation not removed");
+    }
     Ok(())
 }
 

@@ -282,7 +282,7 @@ describe("BatchScreen dropped files", () => {
     const s = setup();
     s.api.batchParse.mockResolvedValue({ status: "ok", data: parsed([row(1, "a")]) });
     await settle();
-    await s.dropped({ files: [{ dropId: "d1", name: "dropped.csv", size: 2048 }] });
+    await s.dropped({ files: [{ dropId: "d1", name: "dropped.csv", size: 2048 }], others: [] });
     await settle();
     expect(s.api.batchOpenDraggedFile).toHaveBeenCalledWith("d1");
     expect(screen.getByTestId("batch-file").textContent).toContain("dropped.csv (2 KiB)");
@@ -297,12 +297,13 @@ describe("BatchScreen dropped files", () => {
         { dropId: "d1", name: "a.csv", size: 1 },
         { dropId: "d2", name: "b.csv", size: 1 },
       ],
+      others: [],
     });
     expect(screen.getByTestId("batch-source-note").textContent).toBe("Drop one file at a time: 2 files were dropped.");
     expect(s.api.batchOpenDraggedFile).not.toHaveBeenCalled();
 
     s.setActive(false);
-    await s.dropped({ files: [{ dropId: "d3", name: "c.csv", size: 1 }] });
+    await s.dropped({ files: [{ dropId: "d3", name: "c.csv", size: 1 }], others: [] });
     await settle();
     expect(s.api.batchOpenDraggedFile).not.toHaveBeenCalled();
   });

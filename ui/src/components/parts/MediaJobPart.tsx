@@ -1,7 +1,10 @@
-import { memo, useEffect, useState } from "react";
+import { memo, useContext, useEffect, useState } from "react";
 import { formatElapsed } from "../../format";
 import { messages } from "../../messages";
 import { ImageIcon, Spinner, VideoIcon } from "./icons";
+import { MessageHandleContext } from "./media/api";
+import { MediaGallery } from "./media/MediaGallery";
+import { useMediaFiles } from "./media/useMediaFiles";
 import type { PartOf } from "./types";
 
 const words = messages.parts.media;
@@ -22,8 +25,8 @@ function useNow(active: boolean): number {
 
 /**
  * An image or video being generated: a placeholder with a counter while it runs, its
- * size once ready. Nothing is loaded from the server's address here: generated media
- * are shown from disk once the backend has downloaded them (a later step).
+ * size once ready, then the files themselves from the app's own copy (the backend
+ * downloads them; nothing is ever loaded from the server's address here).
  */
 export const MediaJobPart = memo(function MediaJobPart({ part, running }: Props) {
   const generating = part.state === "generating";
@@ -38,9 +41,15 @@ export const MediaJobPart = memo(function MediaJobPart({ part, running }: Props)
   const file = part.media[0];
   const size = file && file.width !== null && file.height !== null ? words.size(file.width, file.height) : null;
   const Icon = part.mediaKind === "video" ? VideoIcon : ImageIcon;
+  const handle = useContext(MessageHandleContext);
+  const files = useMediaFiles(handle, part.jobId, !generating && part.media.length > 0);
 
   return (
-    <div className="part part-card part-media" data-testid="part-media-job" data-state={part.state}>
+    <div
+      className={files ? "part part-card part-media has-gallery" : "part part-card part-media"}
+      data-testid="part-media-job"
+      data-state={part.state}
+    >
       <div className={generating ? "media-placeholder generating" : "media-placeholder"} aria-hidden="true">
         <Icon />
       </div>
@@ -70,6 +79,7 @@ export const MediaJobPart = memo(function MediaJobPart({ part, running }: Props)
           )}
         </p>
       </div>
+      {files && <MediaGallery state={files} kind={part.mediaKind} prompt={part.prompt} />}
     </div>
   );
 });

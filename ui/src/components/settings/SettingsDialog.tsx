@@ -9,6 +9,9 @@ import { AppearanceSection, type AppearanceApi } from "./AppearanceSection";
 import { NotificationsSection, type NotificationsApi } from "./NotificationsSection";
 import { ProfileForm, type ProfileFormApi } from "./ProfileForm";
 import { ProfileList } from "./ProfileList";
+import { McpServersSection, type McpApi } from "./McpServersSection";
+import { CommandToolsSection, type CommandToolsApi } from "./CommandToolsSection";
+import { ToolActivitySection, type ToolActivityApi } from "./ToolActivitySection";
 import { ToolsSection, type ToolsApi } from "./ToolsSection";
 import "./settings.css";
 
@@ -19,6 +22,9 @@ export type SettingsApi = ProfileFormApi &
   AgentsApi &
   AppearanceApi &
   Partial<NotificationsApi> &
+  Partial<McpApi> &
+  Partial<CommandToolsApi> &
+  Partial<ToolActivityApi> &
   ToolsApi & {
     listProfiles(): Promise<Result<Profiles, AppError>>;
     deleteProfile(profileId: string): Promise<Result<Profiles, AppError>>;
@@ -48,6 +54,8 @@ export function SettingsDialog({ api, active, settings, onSettings, onProfilesCh
   const [note, setNote] = useState<string | null>(null);
   const addButton = useRef<HTMLButtonElement>(null);
   const [focusAdd, setFocusAdd] = useState(0);
+  // An MCP server's tools came or went: the agents' tool lists are read again.
+  const [toolsRevision, setToolsRevision] = useState(0);
 
   // After a save or a delete the form or the item is gone: the focus goes to "Add workspace".
   useEffect(() => {
@@ -160,7 +168,10 @@ export function SettingsDialog({ api, active, settings, onSettings, onProfilesCh
           onOverview={agentsChanged}
         />
       )}
-      <ToolsSection api={api} active={active} />
+      <ToolsSection api={api} active={active} revision={toolsRevision} />
+      <McpServersSection api={api} onToolsChanged={() => setToolsRevision((r) => r + 1)} />
+      <CommandToolsSection api={api} onToolsChanged={() => setToolsRevision((r) => r + 1)} />
+      <ToolActivitySection api={api} />
       <Preferences api={api} settings={settings} onSettings={onSettings} />
       <AppearanceSection api={api} />
       <NotificationsSection api={api} />

@@ -27,6 +27,8 @@ type Props = {
   api: ToolsApi;
   /** The active workspace: its agents are the ones listed. */
   active: WorkspaceOverview | null;
+  /** Changes when the app's tools changed (an MCP server's came or went): the list is read again. */
+  revision?: number;
 };
 
 type Load<T> = { phase: "loading" } | { phase: "loaded"; data: T } | { phase: "failed"; error: AppError };
@@ -51,7 +53,7 @@ function firstAgent(o: WorkspaceOverview): string | null {
  * the "Always allow" rules (revoke only: a rule is made in the native dialog), and the
  * folders and ledger the tools may read (chosen in native dialogs).
  */
-export function ToolsSection({ api, active }: Props) {
+export function ToolsSection({ api, active, revision = 0 }: Props) {
   const id = useId();
   const agents = active?.agents ?? [];
   const [chosen, setChosen] = useState<string | null>(() => (active ? firstAgent(active) : null));
@@ -86,7 +88,7 @@ export function ToolsSection({ api, active }: Props) {
             </select>
           </div>
           <AgentTools
-            key={`${active.workspaceId}\n${agent.id}`}
+            key={`${active.workspaceId}\n${agent.id}\n${revision}`}
             api={api}
             workspaceId={active.workspaceId}
             agentId={agent.id}
@@ -249,6 +251,11 @@ function ToolRow({ tool, agentName, blocked, busy, onToggle, onRevoke }: ToolRow
         <code className="tool-setting-name" id={`${id}-name`}>
           {tool.name}
         </code>
+        {tool.source !== "built-in" && (
+          <span className="form-hint" data-testid="tool-source">
+            {words.source(tool.source)}
+          </span>
+        )}
       </div>
       <p className="settings-item-line tool-description" id={`${id}-description`}>
         {tool.description}

@@ -12,6 +12,7 @@ export function toolView(name: string, fields: Partial<ToolView> = {}): ToolView
     enabled: false,
     alwaysAllowed: false,
     ruleOutdated: false,
+    source: "built-in",
     ...fields,
   };
 }
