@@ -24,22 +24,30 @@ use serde_json::{Value, json};
 use crate::conversations::Bench;
 
 /// Answers each approval dialog from a queue; with an empty queue it waits (so a
-/// test can leave a dialog open), giving up after a minute.
+/// test can leave a dialog open), giving up after a minute. Shared by the tests of
+/// the user's own tools and of MCP servers.
 #[derive(Default)]
-struct Answers {
+pub(crate) struct Answers {
     queue: Mutex<VecDeque<Option<&'static str>>>,
     asked: Mutex<Vec<MessageDialog>>,
     ready: Condvar,
 }
 
 impl Answers {
-    fn new(answers: &[Option<&'static str>]) -> Arc<Self> {
+    pub(crate) fn new(answers: &[Option<&'static str>]) -> Arc<Self> {
         let this = Arc::new(Self::default());
         this.queue.lock().unwrap().extend(answers.iter().copied());
         this
     }
 
-    fn asked(&self) -> Vec<MessageDialog> {
+    /// Queues the answer to the next dialog (`None`: closed without a choice).
+    pub(crate) fn push(&self, answer: Option<&'static str>) {
+        self.queue.lock().unwrap().push_back(answer);
+        self.ready.notify_all();
+    }
+
+    /// Every dialog asked so far.
+    pub(crate) fn asked(&self) -> Vec<MessageDialog> {
         self.asked.lock().unwrap().clone()
     }
 }

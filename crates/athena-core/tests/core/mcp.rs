@@ -4,20 +4,19 @@
 //! restarted, a changed tool asked again while an unchanged one keeps its rule, a
 //! command line with shell metacharacters never run by a shell, servers stopped.
 
-use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use athena_core::approvals::ClientTools;
 use athena_core::approvals::broker::{ALLOW_ONCE, ALWAYS_ALLOW, DENY};
-use athena_core::dialogs::{Dialogs, FileDialog, MessageDialog};
 use athena_core::tools::mcp::{Backoff, McpServerSpec, McpServerState, McpServers, McpStatus};
 use athena_core::tools::{ToolRegistry, ToolSource};
 use athena_core::{ApprovedBy, ClientToolState, ExecutionChange, ExecutionStatus, Part};
 use athena_emulator::{CLIENT_TOOLS_ID, EmulatorConfig};
 use serde_json::json;
 
+use crate::client_tools::Answers;
 use crate::conversations::Bench;
 
 fn fixture() -> PathBuf {
@@ -325,43 +324,6 @@ async fn shell_metacharacters_are_arguments_never_run_by_a_shell() {
     assert!(argv.contains(&"`touch".to_owned()) && argv.contains(&">".to_owned()));
 }
 
-/// Answers each approval dialog from a queue; with an empty queue it waits.
-#[derive(Default)]
-struct Answers {
-    queue: Mutex<VecDeque<Option<&'static str>>>,
-    asked: Mutex<Vec<MessageDialog>>,
-    ready: Condvar,
-}
-
-impl Answers {
-    fn push(&self, answer: Option<&'static str>) {
-        self.queue.lock().unwrap().push_back(answer);
-        self.ready.notify_all();
-    }
-
-    fn asked(&self) -> usize {
-        self.asked.lock().unwrap().len()
-    }
-}
-
-impl Dialogs for Answers {
-    fn ask(&self, dialog: &MessageDialog) -> Option<String> {
-        self.asked.lock().unwrap().push(dialog.clone());
-        let queue = self.queue.lock().unwrap();
-        let (mut queue, _) = self
-            .ready
-            .wait_timeout_while(queue, Duration::from_secs(60), |q| q.is_empty())
-            .unwrap();
-        queue.pop_front().flatten().map(str::to_owned)
-    }
-    fn pick_files(&self, _: &FileDialog) -> Vec<PathBuf> {
-        Vec::new()
-    }
-    fn save_file(&self, _: &FileDialog) -> Option<PathBuf> {
-        None
-    }
-}
-
 struct McpBench {
     bench: Bench,
     answers: Arc<Answers>,
@@ -372,7 +334,7 @@ struct McpBench {
 impl McpBench {
     async fn start(line: String, enabled: &[&str]) -> Self {
         let bench = Bench::start(EmulatorConfig::default()).await;
-        let answers = Arc::new(Answers::default());
+        let answers = Answers::new(&[]);
         let tools = ClientTools::new(
             ToolRegistry::builtin(),
             bench.history.clone(),
@@ -451,8 +413,8 @@ async fn an_approved_call_runs_on_the_server_and_the_answer_uses_its_result() {
         text.contains("hello mcp"),
         "the answer quotes the result: {text}"
     );
-    assert_eq!(t.answers.asked(), 1);
-    let asked = t.answers.asked.lock().unwrap()[0].message.clone();
+    assert_eq!(t.answers.asked().len(), 1);
+    let asked = t.answers.asked()[0].message.clone();
     assert!(asked.contains("tiny_echo"), "{asked}");
 
     // Denied: the server is never called (the tool would have said "echo: ...").
@@ -481,7 +443,7 @@ async fn a_changed_tool_is_asked_again_while_an_unchanged_one_keeps_its_rule() {
         let (_, call) = t.ask(message).await;
         assert_eq!(card(&call), (ClientToolState::Done, Some(ApprovedBy::You)));
     }
-    assert_eq!(t.answers.asked(), 2);
+    assert_eq!(t.answers.asked().len(), 2);
 
     // The server changes echo's description and says so (tools/list_changed).
     let mut changes = t.servers.changes();
@@ -513,12 +475,12 @@ async fn a_changed_tool_is_asked_again_while_an_unchanged_one_keeps_its_rule() {
 
     let (_, call) = t.ask(r#"tiny_add {"a": 2, "b": 3}"#).await;
     assert_eq!(card(&call), (ClientToolState::Done, Some(ApprovedBy::Rule)));
-    assert_eq!(t.answers.asked(), 2, "add ran on its rule, unasked");
+    assert_eq!(t.answers.asked().len(), 2, "add ran on its rule, unasked");
 
     t.answers.push(Some(ALLOW_ONCE));
     let (text, call) = t.ask(r#"tiny_echo {"text": "two"}"#).await;
     assert_eq!(card(&call), (ClientToolState::Done, Some(ApprovedBy::You)));
-    assert_eq!(t.answers.asked(), 3, "echo was asked again");
+    assert_eq!(t.answers.asked().len(), 3, "echo was asked again");
     assert!(text.contains("TWO"), "the changed tool ran: {text}");
     t.servers.stop_all().await;
 }

@@ -7,59 +7,21 @@
 
 #![cfg(unix)]
 
-use std::collections::VecDeque;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
-use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
 use athena_core::CoreError;
 use athena_core::approvals::ClientTools;
 use athena_core::approvals::broker::{ALLOW_ONCE, ALWAYS_ALLOW, DENY};
-use athena_core::dialogs::{Dialogs, FileDialog, MessageDialog};
 use athena_core::history::{AuditDecision, AuditFilter, AuditOutcome, DecidedBy};
 use athena_core::tools::command::CommandToolSpec;
 use athena_core::tools::{ToolRegistry, ToolSource, arguments_hash};
 use athena_emulator::{CLIENT_TOOLS_ID, EmulatorConfig};
 use serde_json::json;
 
+use crate::client_tools::Answers;
 use crate::conversations::Bench;
-
-/// Answers each approval dialog from a queue (waiting up to a minute for one).
-#[derive(Default)]
-struct Answers {
-    queue: Mutex<VecDeque<Option<&'static str>>>,
-    asked: Mutex<usize>,
-    ready: Condvar,
-}
-
-impl Answers {
-    fn push(&self, answer: Option<&'static str>) {
-        self.queue.lock().unwrap().push_back(answer);
-        self.ready.notify_all();
-    }
-    fn asked(&self) -> usize {
-        *self.asked.lock().unwrap()
-    }
-}
-
-impl Dialogs for Answers {
-    fn ask(&self, _: &MessageDialog) -> Option<String> {
-        *self.asked.lock().unwrap() += 1;
-        let queue = self.queue.lock().unwrap();
-        let (mut queue, _) = self
-            .ready
-            .wait_timeout_while(queue, Duration::from_secs(60), |q| q.is_empty())
-            .unwrap();
-        queue.pop_front().flatten().map(str::to_owned)
-    }
-    fn pick_files(&self, _: &FileDialog) -> Vec<PathBuf> {
-        Vec::new()
-    }
-    fn save_file(&self, _: &FileDialog) -> Option<PathBuf> {
-        None
-    }
-}
 
 struct Own {
     bench: Bench,
@@ -71,7 +33,7 @@ struct Own {
 impl Own {
     async fn start() -> Self {
         let bench = Bench::start(EmulatorConfig::default()).await;
-        let answers = Arc::new(Answers::default());
+        let answers = Answers::new(&[]);
         let tools = ClientTools::new(
             ToolRegistry::builtin(),
             bench.history.clone(),
@@ -158,7 +120,11 @@ async fn a_command_tool_runs_only_after_approval_and_every_call_is_audited() {
     t.ask(r#"note {"text": "three"}"#).await;
     let text = t.ask(r#"note {"text": "four"}"#).await;
     assert!(text.contains(r#"{"noted":true}"#), "{text}");
-    assert_eq!(t.answers.asked(), 3, "the rule let the fourth run unasked");
+    assert_eq!(
+        t.answers.asked().len(),
+        3,
+        "the rule let the fourth run unasked"
+    );
     assert_eq!(
         t.noted(),
         "{\"text\":\"two\"}\n{\"text\":\"three\"}\n{\"text\":\"four\"}\n"
@@ -290,7 +256,11 @@ async fn a_command_tool_runs_only_after_approval_and_every_call_is_audited() {
     assert_eq!(note.source, ToolSource::Command);
     t.answers.push(Some(DENY));
     t.ask(r#"note {"text": "five"}"#).await;
-    assert_eq!(t.answers.asked(), 4, "the changed tool was asked again");
+    assert_eq!(
+        t.answers.asked().len(),
+        4,
+        "the changed tool was asked again"
+    );
     assert!(!t.noted().contains("five"));
 }
 
@@ -323,7 +293,7 @@ async fn a_tool_added_at_run_time_is_offered_on_the_next_execution() {
     assert!(offered(&t.tools).is_empty());
     let text = t.ask(r#"note {"text": "late"}"#).await;
     assert!(text.contains("No client tools were offered"), "{text}");
-    assert_eq!(t.answers.asked(), 1);
+    assert_eq!(t.answers.asked().len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
