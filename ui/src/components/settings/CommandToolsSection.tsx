@@ -4,6 +4,7 @@ import { describeError } from "../../errors";
 import { formatBytes, formatCount, formatLatency } from "../../format";
 import { messages } from "../../messages";
 import type { Result } from "../../result";
+import { RemoveButton } from "./RemoveButton";
 
 const words = messages.commandTools;
 
@@ -264,33 +265,17 @@ export function CommandToolsSection({ api, onToolsChanged }: Props) {
               >
                 {words.edit}
               </button>
-              {confirming === tool.name ? (
-                <span className="command-tool-confirm" role="group" aria-label={words.removeQuestion(tool.name)}>
-                  {words.removeQuestion(tool.name)}{" "}
-                  <button
-                    type="button"
-                    className="button danger"
-                    data-testid="command-tool-remove-confirm"
-                    disabled={busy}
-                    onClick={() => void change(() => removeCommandTool(tool.name), words.removed(tool.name))}
-                  >
-                    {words.removeYes}
-                  </button>
-                  <button type="button" className="button" onClick={() => setConfirming(null)}>
-                    {words.removeNo}
-                  </button>
-                </span>
-              ) : (
-                <button
-                  type="button"
-                  className="button"
-                  data-testid="command-tool-remove"
-                  disabled={busy || readOnly}
-                  onClick={() => setConfirming(tool.name)}
-                >
-                  {words.remove}
-                </button>
-              )}
+              <RemoveButton
+                question={words.removeQuestion(tool.name)}
+                confirming={confirming === tool.name}
+                onAsk={() => setConfirming(tool.name)}
+                onYes={() => void change(() => removeCommandTool(tool.name), words.removed(tool.name))}
+                onNo={() => setConfirming(null)}
+                busy={busy}
+                readOnly={readOnly}
+                words={words}
+                testId="command-tool-remove"
+              />
             </div>
           </li>
         ))}

@@ -3,6 +3,7 @@ import type { AppError, McpServerInput, McpServersView, McpServerView, McpTestVi
 import { describeError } from "../../errors";
 import { messages } from "../../messages";
 import type { Result } from "../../result";
+import { RemoveButton } from "./RemoveButton";
 
 const words = messages.mcp;
 
@@ -189,27 +190,17 @@ export function McpServersSection({ api, onToolsChanged }: Props) {
               >
                 {words.restart}
               </button>
-              {confirming === server.id ? (
-                <span className="mcp-confirm" role="group" aria-label={words.removeQuestion(server.name)}>
-                  {words.removeQuestion(server.name)}{" "}
-                  <button
-                    type="button"
-                    className="button danger"
-                    data-testid="mcp-remove-confirm"
-                    disabled={busy}
-                    onClick={() => void change(() => removeMcpServer(server.id), () => setConfirming(null))}
-                  >
-                    {words.removeYes}
-                  </button>
-                  <button type="button" className="button" onClick={() => setConfirming(null)}>
-                    {words.removeNo}
-                  </button>
-                </span>
-              ) : (
-                <button type="button" className="button" data-testid="mcp-remove" disabled={busy || readOnly} onClick={() => setConfirming(server.id)}>
-                  {words.remove}
-                </button>
-              )}
+              <RemoveButton
+                question={words.removeQuestion(server.name)}
+                confirming={confirming === server.id}
+                onAsk={() => setConfirming(server.id)}
+                onYes={() => void change(() => removeMcpServer(server.id), () => setConfirming(null))}
+                onNo={() => setConfirming(null)}
+                busy={busy}
+                readOnly={readOnly}
+                words={words}
+                testId="mcp-remove"
+              />
             </div>
             {server.tools.length > 0 && <ToolList tools={server.tools} />}
             {server.status.state === "running" && (
