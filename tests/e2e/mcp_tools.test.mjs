@@ -82,8 +82,21 @@ describe("MCP servers", () => {
       assert.ok(listed.some(([name, problem]) => name === "tiny_echo" && problem === "false"), JSON.stringify(listed));
       assert.ok(listed.some(([name, problem]) => name === "tiny_bad_schema" && problem === "true"), JSON.stringify(listed));
       const id = await row.getAttribute("data-server-id");
+      // A sample call from settings skips the agents' approval dialog: it is asked natively.
+      await answerDialogs(dataDir, { button: "Cancel" }, { button: "Run once" });
+      const declined = await browser.execute(
+        (a) => window.__TAURI_INTERNALS__.invoke("call_mcp_tool", a).then(() => null, (error) => error),
+        { id, tool: "argv", sample: "{}" },
+      );
+      assert.equal(declined?.code, "programNotAllowed", JSON.stringify(declined));
       serverPid = (await invoke(browser, "call_mcp_tool", { id, tool: "argv", sample: "{}" })).output.match(/"pid": (\d+)/)?.[1];
       assert.ok(serverPid, "the sample call answered with the server's pid");
+      const trials = (await dialogsShown(dataDir)).filter((d) => d.title === "Run this tool once?");
+      assert.deepEqual(
+        trials.map((d) => d.answer),
+        ["Cancel", "Run once"],
+      );
+      assert.match(trials[1].message, /“argv” of the MCP server “tiny”/);
       serverPid = Number(serverPid);
 
       // Offer tiny_echo to the Tool user (the agent lists were read again with it).

@@ -290,7 +290,9 @@ export const commands = {
 	probeMcpServer: (name: string, commandLine: string) => typedError<McpTestView, AppError>(__TAURI_INVOKE("probe_mcp_server", { name, commandLine })),
 	/**
 	 *  Calls one tool of a saved server with the sample the user typed (a JSON object),
-	 *  on the user's click: that click is the approval of exactly this call.
+	 *  once the user said yes to exactly this tool and sample in a native dialog: a call
+	 *  from settings skips the approval dialog of agents' calls, so the page alone must
+	 *  not be able to make one.
 	 */
 	callMcpTool: (id: string, tool: string, sample: string) => typedError<McpTestView, AppError>(__TAURI_INVOKE("call_mcp_tool", { id, tool, sample })),
 };

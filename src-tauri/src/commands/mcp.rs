@@ -4,18 +4,19 @@
 //! A new or changed command line is allowed by the user in a native dialog first
 //! (saving, or Test, which starts it): a compromised page cannot hand the app a
 //! program. Saving a server starts it (its tools are listed to be offered) but runs no tool:
-//! their calls go through the approval dialog like any tool's. The one exception is
-//! a sample call in Test, on the user's click: that click is the approval of exactly
-//! that call, and its result is shown with it.
+//! their calls go through the approval dialog like any tool's. A sample call from
+//! settings skips that dialog, so it is asked natively too, naming the tool and the
+//! sample.
 
 use athena_core::settings::SettingsProblem;
 use athena_core::tools::mcp::{
     MAX_COMMAND_LINE_CHARS, MAX_SERVER_NAME_CHARS, MAX_SERVERS, McpServerSpec, SpecError,
-    split_command_line,
+    sample_arguments, split_command_line,
 };
 use tauri::State;
 
 use athena_core::approvals::ClientTools;
+use athena_core::dialogs::Dialogs;
 use athena_core::tools::{ProgramQuestion, ToolSource};
 
 use crate::commands::profiles::AppDialogs;
@@ -65,19 +66,28 @@ fn view(mcp: &AppMcp, settings: &AppSettings, state: &AppState) -> McpServersVie
 /// program of `command_line` (see [`ProgramQuestion`]).
 async fn allowed(dialogs: &AppDialogs, server: &str, command_line: &str) -> Result<(), AppError> {
     let (program, args) = split_command_line(command_line).map_err(|e| invalid(&e))?;
-    let dialogs = dialogs.0.clone();
     let server = server.to_owned();
-    // Off the async workers: the dialog blocks until answered.
-    let yes = tauri::async_runtime::spawn_blocking(move || {
+    ask(dialogs, move |dialogs| {
         ProgramQuestion::McpServer {
             server: &server,
             program: &program,
             args: &args,
         }
-        .ask(dialogs.as_ref())
+        .ask(dialogs)
     })
     .await
-    .map_err(|_| AppError::Internal)?;
+}
+
+/// Runs `question` off the async workers (a native dialog blocks until answered);
+/// a no is [`AppError::ProgramNotAllowed`].
+async fn ask(
+    dialogs: &AppDialogs,
+    question: impl FnOnce(&dyn Dialogs) -> bool + Send + 'static,
+) -> Result<(), AppError> {
+    let dialogs = dialogs.0.clone();
+    let yes = tauri::async_runtime::spawn_blocking(move || question(dialogs.as_ref()))
+        .await
+        .map_err(|_| AppError::Internal)?;
     if yes {
         Ok(())
     } else {
@@ -236,26 +246,40 @@ pub async fn probe_mcp_server(
 }
 
 /// Calls one tool of a saved server with the sample the user typed (a JSON object),
-/// on the user's click: that click is the approval of exactly this call.
+/// once the user said yes to exactly this tool and sample in a native dialog: a call
+/// from settings skips the approval dialog of agents' calls, so the page alone must
+/// not be able to make one.
 #[tauri::command]
 #[specta::specta]
 pub async fn call_mcp_tool(
     mcp: State<'_, AppMcp>,
+    settings: State<'_, AppSettings>,
+    dialogs: State<'_, AppDialogs>,
     id: String,
     tool: String,
     sample: String,
 ) -> Result<McpTestView, AppError> {
-    let arguments: serde_json::Value =
-        serde_json::from_str(&sample).map_err(|e| AppError::InvalidMcpServer {
-            field: "sample".into(),
-            reason: format!("is not JSON: {e}"),
-        })?;
-    if !arguments.is_object() {
-        return Err(AppError::InvalidMcpServer {
-            field: "sample".into(),
-            reason: "must be a JSON object".into(),
-        });
-    }
+    let arguments = sample_arguments(&sample).map_err(|refused| AppError::InvalidMcpServer {
+        field: "sample".into(),
+        reason: refused.0,
+    })?;
+    let server = settings
+        .get()
+        .mcp_servers
+        .into_iter()
+        .find(|s| s.id == id)
+        .map(|s| s.name)
+        .unwrap_or_else(|| id.clone());
+    let question_tool = tool.clone();
+    ask(&dialogs, move |dialogs| {
+        ProgramQuestion::ToolTrial {
+            server: &server,
+            tool: &question_tool,
+            sample: &sample,
+        }
+        .ask(dialogs)
+    })
+    .await?;
     Ok(match mcp.0.sample_call(&id, &tool, &arguments).await {
         Ok(value) => McpTestView {
             ok: true,

@@ -1,6 +1,8 @@
 //! The user's yes, asked in a native dialog raised by Rust, before the app is given
 //! a new program to run: a command tool's program (when it is saved, and before a
-//! test run from settings) and an MCP server's command line (when it is saved).
+//! test run from settings) and an MCP server's command line (when it is saved); and
+//! before a sample call of an MCP server's tool from settings, which no approval
+//! dialog of an agent's call covers.
 //!
 //! Why: the page can ask to save a tool or a server, and a compromised page could
 //! otherwise hand the app any program. The approval dialog of each call names the
@@ -45,6 +47,16 @@ pub enum ProgramQuestion<'a> {
         /// The sample arguments, as typed.
         sample: &'a str,
     },
+    /// Calling one tool of a saved MCP server once from settings, with a sample the
+    /// user typed (it skips the approval dialog of agents' calls, so it is asked here).
+    ToolTrial {
+        /// The server's name.
+        server: &'a str,
+        /// The tool's name, as the server gives it.
+        tool: &'a str,
+        /// The sample arguments, as typed.
+        sample: &'a str,
+    },
     /// Saving an MCP server whose command line is new or changed.
     McpServer {
         /// The server's name.
@@ -59,7 +71,7 @@ pub enum ProgramQuestion<'a> {
 impl ProgramQuestion<'_> {
     /// The dialog asking it.
     pub fn dialog(&self) -> MessageDialog {
-        let (title, intro, program, args, sample, yes) = match *self {
+        let (title, intro, program, sample, yes) = match *self {
             Self::CommandTool {
                 tool,
                 program,
@@ -71,8 +83,7 @@ impl ProgramQuestion<'_> {
                      each time you approve one of its calls:",
                     shown_text(tool, SHOWN_CHARS)
                 ),
-                program,
-                args,
+                Some((program, args)),
                 None,
                 ALLOW_PROGRAM_BUTTON,
             ),
@@ -88,8 +99,23 @@ impl ProgramQuestion<'_> {
                      standard input:",
                     shown_text(tool, SHOWN_CHARS)
                 ),
-                program,
-                args,
+                Some((program, args)),
+                Some(sample),
+                RUN_TEST_BUTTON,
+            ),
+            Self::ToolTrial {
+                server,
+                tool,
+                sample,
+            } => (
+                "Run this tool once?",
+                format!(
+                    "Trying \u{201c}{}\u{201d} of the MCP server \u{201c}{}\u{201d} runs it now on \
+                     your computer, with the sample below as its arguments.",
+                    shown_text(tool, SHOWN_CHARS),
+                    shown_text(server, SHOWN_CHARS)
+                ),
+                None,
                 Some(sample),
                 RUN_TEST_BUTTON,
             ),
@@ -104,27 +130,14 @@ impl ProgramQuestion<'_> {
                      tools are needed, by running:",
                     shown_text(server, SHOWN_CHARS)
                 ),
-                program,
-                args,
+                Some((program, args)),
                 None,
                 ALLOW_PROGRAM_BUTTON,
             ),
         };
-        let mut message = format!("{intro}\n\nProgram: {}", shown_text(program, SHOWN_CHARS));
-        if args.is_empty() {
-            message.push_str("\nArguments: none");
-        } else {
-            message.push_str("\nArguments (each passed as one, never through a shell):");
-            for arg in args.iter().take(SHOWN_ARGS) {
-                message.push_str("\n  ");
-                message.push_str(&shown_text(arg, SHOWN_CHARS));
-            }
-            if args.len() > SHOWN_ARGS {
-                message.push_str(&format!(
-                    "\n  \u{2026} and {} more",
-                    args.len() - SHOWN_ARGS
-                ));
-            }
+        let mut message = intro;
+        if let Some((program, args)) = program {
+            message.push_str(&program_lines(program, args));
         }
         if let Some(sample) = sample {
             message.push_str("\n\nSample: ");
@@ -146,6 +159,27 @@ impl ProgramQuestion<'_> {
         let answer = dialogs.ask(&dialog);
         answer.is_some() && answer == yes
     }
+}
+
+/// The program and each argument, one per line, hidden characters made visible.
+fn program_lines(program: &str, args: &[String]) -> String {
+    let mut lines = format!("\n\nProgram: {}", shown_text(program, SHOWN_CHARS));
+    if args.is_empty() {
+        lines.push_str("\nArguments: none");
+        return lines;
+    }
+    lines.push_str("\nArguments (each passed as one, never through a shell):");
+    for arg in args.iter().take(SHOWN_ARGS) {
+        lines.push_str("\n  ");
+        lines.push_str(&shown_text(arg, SHOWN_CHARS));
+    }
+    if args.len() > SHOWN_ARGS {
+        lines.push_str(&format!(
+            "\n  \u{2026} and {} more",
+            args.len() - SHOWN_ARGS
+        ));
+    }
+    lines
 }
 
 #[cfg(test)]
@@ -196,6 +230,26 @@ mod tests {
         };
         assert!(test.ask(&Answer(Some(RUN_TEST_BUTTON), Mutex::default())));
         assert!(!test.ask(&Answer(Some(ALLOW_PROGRAM_BUTTON), Mutex::default())));
+    }
+
+    #[test]
+    fn a_tool_trial_names_the_server_the_tool_and_the_sample() {
+        let answer = Answer(Some(RUN_TEST_BUTTON), Mutex::default());
+        let trial = ProgramQuestion::ToolTrial {
+            server: "files",
+            tool: "delete_file",
+            sample: r#"{"path": "/home/me"}"#,
+        };
+        assert!(trial.ask(&answer));
+        assert!(!trial.ask(&Answer(Some(CANCEL_BUTTON), Mutex::default())));
+        let asked = answer.1.lock().unwrap();
+        assert_eq!(asked[0].title, "Run this tool once?");
+        let text = &asked[0].message;
+        assert!(
+            text.contains("\u{201c}delete_file\u{201d} of the MCP server \u{201c}files\u{201d}"),
+            "{text}"
+        );
+        assert!(text.contains(r#"Sample: {"path": "/home/me"}"#), "{text}");
     }
 
     #[test]

@@ -10,8 +10,8 @@ const words = messages.commandTools;
 
 /**
  * The commands of the command tools section (a subset of `commands`). Saving a tool
- * runs nothing: its calls are approved in the native dialog. The one exception is
- * Test, run on the user's click, which is the approval of that one call.
+ * runs nothing: its calls are approved in the native dialog. A new program and each
+ * Test run are asked in a native dialog that names the program.
  */
 export type CommandToolsApi = {
   commandTools(): Promise<Result<CommandToolsView, AppError>>;

@@ -9,8 +9,8 @@ const words = messages.mcp;
 
 /**
  * The commands of the MCP servers section (a subset of `commands`). Saving a server
- * runs none of its tools: their calls are approved in the native dialog. The one
- * exception is the sample call, run on the user's click, which is its approval.
+ * runs none of its tools: their calls are approved in the native dialog. The sample
+ * call is asked in a native dialog too, naming the tool and the sample.
  */
 export type McpApi = {
   mcpServers(): Promise<McpServersView>;

@@ -34,8 +34,8 @@ use tokio::sync::watch;
 
 pub use server::{Backoff, McpStatus};
 pub use spec::{
-    MAX_COMMAND_LINE_CHARS, MAX_SERVER_NAME_CHARS, MAX_SERVERS, McpServerSpec, ServersProblem,
-    SpecError, check_servers, split_command_line,
+    MAX_COMMAND_LINE_CHARS, MAX_SERVER_NAME_CHARS, MAX_SERVERS, McpServerSpec, SampleRefused,
+    ServersProblem, SpecError, check_servers, sample_arguments, split_command_line,
 };
 
 use self::connection::CallError;
@@ -263,8 +263,9 @@ impl McpServers {
     }
 
     /// Calls one tool of server `id` by the server's own name — the settings' sample
-    /// call, which the user's click approved — after checking the arguments against
-    /// the tool's schema.
+    /// call, which the user allowed in a native dialog
+    /// ([`crate::tools::ProgramQuestion::ToolTrial`]) — after checking the arguments
+    /// against the tool's schema.
     ///
     /// # Errors
     /// The arguments' problems, the tool's error, or why the call could not be made.

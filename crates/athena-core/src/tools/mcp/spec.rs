@@ -42,6 +42,25 @@ pub enum SpecError {
     },
 }
 
+/// Why the arguments of a sample call, typed in settings, were refused (nothing ran).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SampleRefused(pub String);
+
+/// The arguments of a sample call the user typed in settings: a JSON object.
+///
+/// # Errors
+/// [`SampleRefused`] when the text is not JSON or not an object.
+pub fn sample_arguments(sample: &str) -> Result<serde_json::Value, SampleRefused> {
+    let arguments: serde_json::Value =
+        serde_json::from_str(sample).map_err(|e| SampleRefused(format!("is not JSON: {e}")))?;
+    if arguments.is_object() {
+        Ok(arguments)
+    } else {
+        Err(SampleRefused("must be a JSON object".into()))
+    }
+}
+
 impl McpServerSpec {
     /// Checks the name and the command line.
     ///
@@ -155,6 +174,17 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+
+    #[test]
+    fn a_sample_is_a_json_object() {
+        assert_eq!(
+            sample_arguments(r#"{"text": "hi"}"#).unwrap(),
+            serde_json::json!({"text": "hi"})
+        );
+        for bad in ["{text:", "[1]", "\"hi\""] {
+            assert!(sample_arguments(bad).is_err(), "{bad}");
+        }
+    }
 
     fn split(line: &str) -> (String, Vec<String>) {
         split_command_line(line).unwrap_or_else(|e| panic!("{line:?}: {e}"))
