@@ -80,6 +80,22 @@ export async function screenshot(browser, name) {
   return file;
 }
 
+/**
+ * Shows the page in `theme` ("light" or "dark") as theme.ts does for the user's choice
+ * (the look only, not the saved setting), and waits until the colours stop easing
+ * over, so a screenshot shows the theme and not the transition.
+ */
+export async function showTheme(browser, theme) {
+  await browser.execute((t) => {
+    document.documentElement.dataset.theme = t;
+  }, theme);
+  await browser.waitUntil(async () => browser.execute(() => document.getAnimations().length === 0), {
+    timeout: 5_000,
+    interval: 50,
+    timeoutMsg: `the ${theme} theme's transitions did not end`,
+  });
+}
+
 /** Ends a session whose app may already be gone (killed): never waits long. */
 export async function closeApp(browser) {
   if (!browser) return;

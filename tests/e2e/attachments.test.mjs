@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { deflateSync, crc32 } from "node:zlib";
-import { closeApp, newDataDir, openApp, pickAgent, screenshot, texts } from "./app.mjs";
+import { closeApp, newDataDir, openApp, pickAgent, screenshot, showTheme, texts } from "./app.mjs";
 import { answerDialogs, appPid, dialogsShown, dropPaths } from "./control.mjs";
 import { startEmulator } from "./emulator.mjs";
 
@@ -130,14 +130,7 @@ const chipLog = (browser) => browser.execute(() => window.__chipLog ?? []);
  * returns the contrast of each chip's status text against the chip's background.
  */
 async function darkChipContrast(browser) {
-  await browser.execute(() => {
-    document.documentElement.dataset.theme = "dark";
-  });
-  // The buttons' colours ease over; the screenshot waits for them to settle.
-  await browser.waitUntil(async () => browser.execute(() => document.getAnimations().length === 0), {
-    timeout: 5_000,
-    interval: 50,
-  });
+  await showTheme(browser, "dark");
   return browser.execute(() => {
     const rgb = (c) => c.match(/[\d.]+/g).slice(0, 3).map(Number);
     const lum = ([r, g, b]) => {

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { closeApp, newChat, newDataDir, openApp, openConversationByTitle, screenshot, sendAndWait, texts } from "./app.mjs";
+import { closeApp, newChat, newDataDir, openApp, openConversationByTitle, screenshot, sendAndWait, showTheme, texts } from "./app.mjs";
 import { answerDialogs, dialogsShown } from "./control.mjs";
 import { startEmulator } from "./emulator.mjs";
 
@@ -93,13 +93,9 @@ describe("generated media", () => {
       await browser.execute(() => document.querySelector('[data-testid="media-image"]').scrollIntoView({ block: "start" }));
       await screenshot(browser, "media-gallery");
       // The same cards in the dark theme (set on the page only: the look, not the setting).
-      await browser.execute(() => {
-        document.documentElement.dataset.theme = "dark";
-      });
+      await showTheme(browser, "dark");
       await screenshot(browser, "media-gallery-dark");
-      await browser.execute(() => {
-        document.documentElement.dataset.theme = "light";
-      });
+      await showTheme(browser, "light");
 
       // A wrong secret is not served.
       const wrong = served.image.replace(/\/m\/[0-9a-f]{8}/, "/m/00000000");
