@@ -9,10 +9,11 @@
 
 use athena_core::approvals::{AuditFormat, ClientTools};
 use athena_core::dialogs::{FileDialog, FileFilter};
-use athena_core::tools::ProgramQuestion;
 use athena_core::tools::command::{
     CommandToolSpec, MAX_COMMAND_TOOLS, MAX_OUTPUT_LIMIT_BYTES, MAX_TIMEOUT_SECS, SpecProblem,
+    check_in_list, program_changed, save_in_list,
 };
+use athena_core::tools::{ProgramQuestion, ToolSource};
 use tauri::State;
 
 use crate::commands::conversation_actions::files::write_whole;
@@ -106,47 +107,23 @@ pub fn save_command_tool(
     tool: CommandToolInput,
 ) -> Result<CommandToolsView, AppError> {
     let spec = tool.to_spec().map_err(invalid)?;
-    spec.check().map_err(invalid)?;
-    let current = settings.get().command_tools;
-    let same_program = original
-        .as_ref()
-        .and_then(|name| current.iter().find(|t| &t.name == name))
-        .is_some_and(|saved| saved.executable == spec.executable && saved.args == spec.args);
-    let taken = current
-        .iter()
-        .any(|t| t.name == spec.name && Some(&t.name) != original.as_ref());
-    let clashes_builtin = tools(&state)?
+    let saved = settings.get().command_tools;
+    let original = original.as_deref();
+    let held_elsewhere = tools(&state)?
         .registry()
         .source(&spec.name)
-        .is_some_and(|source| source != athena_core::tools::ToolSource::Command);
-    if taken || clashes_builtin {
-        return Err(AppError::InvalidCommandTool {
-            field: "name".into(),
-            reason: "another tool already has this name".into(),
-        });
-    }
-    if original.is_none() && current.len() >= MAX_COMMAND_TOOLS {
-        return Err(AppError::InvalidCommandTool {
-            field: "commandTools".into(),
-            reason: format!("at most {MAX_COMMAND_TOOLS} command tools"),
-        });
-    }
+        .is_some_and(|source| source != ToolSource::Command);
+    check_in_list(&saved, original, &spec, held_elsewhere).map_err(invalid)?;
     // Asked last, so a form that breaks a rule is told so without a dialog first.
     let question = ProgramQuestion::CommandTool {
         tool: &spec.name,
         program: &spec.executable,
         args: &spec.args,
     };
-    if !same_program && !question.ask(dialogs.0.as_ref()) {
+    if program_changed(&saved, original, &spec) && !question.ask(dialogs.0.as_ref()) {
         return Err(AppError::ProgramNotAllowed);
     }
-    change(&state, &settings, |list| match original {
-        Some(name) => match list.iter_mut().find(|t| t.name == name) {
-            Some(slot) => *slot = spec,
-            None => list.push(spec),
-        },
-        None => list.push(spec),
-    })
+    change(&state, &settings, |list| save_in_list(list, original, spec))
 }
 
 /// Removes a command tool (it only takes power away).

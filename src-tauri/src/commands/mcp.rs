@@ -11,7 +11,7 @@
 use athena_core::settings::SettingsProblem;
 use athena_core::tools::mcp::{
     MAX_COMMAND_LINE_CHARS, MAX_SERVER_NAME_CHARS, MAX_SERVERS, McpServerSpec, SpecError,
-    sample_arguments, split_command_line,
+    check_in_list, command_line_changed, sample_arguments, save_in_list, split_command_line,
 };
 use tauri::State;
 
@@ -159,38 +159,17 @@ pub async fn save_mcp_server(
         command_line: server.command_line,
         enabled: server.enabled,
     };
-    spec.validate().map_err(|e| invalid(&e))?;
-    let current = settings.get().mcp_servers;
-    if current
-        .iter()
-        .any(|s| s.name.eq_ignore_ascii_case(&spec.name) && s.id != spec.id)
-    {
-        return Err(AppError::InvalidMcpServer {
-            field: "name".into(),
-            reason: "another MCP server already has this name".into(),
-        });
-    }
-    if server.id.is_none() && current.len() >= MAX_SERVERS {
-        return Err(AppError::InvalidMcpServer {
-            field: "mcpServers".into(),
-            reason: format!("at most {MAX_SERVERS} MCP servers"),
-        });
-    }
+    let saved = settings.get().mcp_servers;
+    check_in_list(&saved, &spec).map_err(|problem| AppError::InvalidMcpServer {
+        field: problem.field,
+        reason: problem.reason,
+    })?;
     // Asked last, so a form that breaks a rule is told so without a dialog first; an
     // unchanged command line was allowed already.
-    let same_program = current
-        .iter()
-        .any(|s| s.id == spec.id && s.command_line == spec.command_line);
-    if !same_program {
+    if command_line_changed(&saved, &spec) {
         allowed(&dialogs, &spec.name, &spec.command_line).await?;
     }
-    change(&mcp, &settings, &state, |list| {
-        match list.iter_mut().find(|s| s.id == spec.id) {
-            Some(slot) => *slot = spec,
-            None => list.push(spec),
-        }
-    })
-    .await
+    change(&mcp, &settings, &state, |list| save_in_list(list, spec)).await
 }
 
 /// Removes a server and stops it (it only takes power away).

@@ -6,6 +6,7 @@
 //! A command tool is a [`Tool`]: the approval dialog, the gate and the durable
 //! pending calls apply to it exactly as to the built-ins.
 
+mod list;
 mod run;
 mod spec;
 
@@ -18,6 +19,7 @@ use super::definition::ToolDefinition;
 use super::source::ToolSource;
 use super::tool::{Tool, ToolFailure};
 
+pub use list::{check_in_list, program_changed, save_in_list};
 pub use run::{STDERR_KEPT_BYTES, run_command};
 pub use spec::{
     CommandToolSpec, DEFAULT_OUTPUT_LIMIT_BYTES, DEFAULT_TIMEOUT_SECS, MAX_COMMAND_TOOLS,

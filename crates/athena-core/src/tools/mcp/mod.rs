@@ -18,6 +18,7 @@
 //! - [`McpServers::stop_all`] ends every server process (the app calls it at quit).
 
 mod connection;
+mod list;
 mod names;
 mod server;
 mod spec;
@@ -32,6 +33,7 @@ use serde_json::Value;
 use tokio::runtime::Handle;
 use tokio::sync::watch;
 
+pub use list::{check_in_list, command_line_changed, save_in_list};
 pub use server::{Backoff, McpStatus};
 pub use spec::{
     MAX_COMMAND_LINE_CHARS, MAX_SERVER_NAME_CHARS, MAX_SERVERS, McpServerSpec, SampleRefused,
