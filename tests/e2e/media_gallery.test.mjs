@@ -1,4 +1,5 @@
-// Generated media in the real window, against a standalone emulator's Media maker: the
+// Generated media in the real window, against a standalone emulator's Media maker: jobs
+// keep running while the user is in another chat and finish into their message; the
 // image and the video render from the app's own loopback media server (never the
 // emulator's address), the video plays, "Save as" (answered by the scripted dialog)
 // writes a file identical to the served one, "Copy image" puts a PNG on the Xvfb
@@ -8,7 +9,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { closeApp, newChat, newDataDir, openApp, openConversationByTitle, screenshot, sendAndWait, showTheme, texts } from "./app.mjs";
+import { closeApp, newChat, newDataDir, openApp, openConversationByTitle, screenshot, send, showTheme, texts } from "./app.mjs";
 import { answerDialogs, dialogsShown } from "./control.mjs";
 import { startEmulator } from "./emulator.mjs";
 
@@ -79,8 +80,18 @@ describe("generated media", () => {
     let browser = await openApp(["--data-dir", dataDir, ...emulator.appArgs()]);
     try {
       await newChat(browser, "agent:media");
-      await sendAndWait(browser, PROMPT, 90_000);
-      await waitForMedia(browser, "first run");
+      await send(browser, PROMPT);
+      // While the jobs generate (20 s on the emulator), the user goes to another chat:
+      // the jobs keep running and finish into their message.
+      await browser.waitUntil(async () => (await texts(browser, "part-media-job")).length === 2, {
+        timeout: 30_000,
+        timeoutMsg: "the placeholder cards did not show",
+      });
+      assert.equal(await browser.$('[data-testid="media-image"]').isExisting(), false, "still generating when left");
+      await newChat(browser);
+      assert.deepEqual(await texts(browser, "part-media-job"), [], "another chat is showing");
+      await openConversationByTitle(browser, PROMPT);
+      await waitForMedia(browser, "after switching back");
       const served = await sources(browser);
       for (const src of [served.image, served.video]) {
         assert.match(src, /^http:\/\/127\.0\.0\.1:\d+\/m\/[0-9a-f]{64}\/[0-9a-f]{32}\.(png|webm)$/, src);
