@@ -126,12 +126,17 @@ pub(crate) fn setup<R: Runtime>(
         folders.data.join("attachments"),
         sink.clone(),
     );
-    // Files of conversations deleted in an earlier run go (before anything is staged).
-    match tauri::async_runtime::block_on(attachments.remove_unused()) {
-        Ok(0) => {}
-        Ok(removed) => tracing::info!(removed, "unused attachment folders removed"),
-        Err(err) => tracing::error!(error = %err, "unused attachment folders not removed"),
-    }
+    // Files of conversations deleted in an earlier run go, in the background (only
+    // folders older than this start: one staged meanwhile stays).
+    let started = std::time::SystemTime::now();
+    let cleaner = attachments.clone();
+    tauri::async_runtime::spawn(async move {
+        match cleaner.remove_unused(started).await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "unused attachment folders removed"),
+            Err(err) => tracing::error!(error = %err, "unused attachment folders not removed"),
+        }
+    });
     app.manage(attachments);
     // OS notifications when an execution ends or needs the user while the window is
     // not focused (notifications.rs).

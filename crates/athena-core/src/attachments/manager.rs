@@ -759,26 +759,31 @@ impl Attachments {
 
     /// Deletes the folders (pasted copies, thumbnails) of attachments no draft and
     /// no stored message holds any more: those of deleted conversations and
-    /// workspaces, whose files must not outlive them. Returns how many went. Run at
-    /// start-up, before anything is staged.
+    /// workspaces, whose files must not outlive them. Returns how many went.
+    ///
+    /// Runs in the background at start-up: only folders last changed before
+    /// `before` (the app's start) are candidates, so a file being staged meanwhile is
+    /// never taken for an unused one; and the history is read only when there is a
+    /// candidate at all.
     ///
     /// # Errors
     /// [`CoreError::Storage`] (then nothing is deleted).
-    pub async fn remove_unused(&self) -> Result<usize, CoreError> {
-        let in_use = self.history().attachment_ids_in_use().map_err(storage)?;
+    pub async fn remove_unused(&self, before: SystemTime) -> Result<usize, CoreError> {
         let folder = self.inner.folder.clone();
+        let candidates = tokio::task::spawn_blocking(move || unused_candidates(&folder, before))
+            .await
+            .map_err(|e| CoreError::Storage(e.to_string()))?;
+        if candidates.is_empty() {
+            return Ok(0);
+        }
+        let in_use = self.history().attachment_ids_in_use().map_err(storage)?;
         let removed = tokio::task::spawn_blocking(move || {
-            let Ok(entries) = std::fs::read_dir(&folder) else {
-                return 0;
-            };
             let mut removed = 0;
-            for entry in entries.flatten() {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                // Only folders this module made: named by a UUID.
-                if uuid::Uuid::parse_str(&name).is_err() || in_use.contains(&name) {
+            for (name, path) in candidates {
+                if in_use.contains(&name) {
                     continue;
                 }
-                match std::fs::remove_dir_all(entry.path()) {
+                match std::fs::remove_dir_all(&path) {
                     Ok(()) => removed += 1,
                     Err(err) => tracing::warn!(error = %err, "an unused attachment folder stays"),
                 }
@@ -840,6 +845,25 @@ fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// The folders under `folder` this module made (named by a UUID) and last changed
+/// before `before`, by name.
+fn unused_candidates(folder: &Path, before: SystemTime) -> Vec<(String, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let older = entry
+                .metadata()
+                .and_then(|meta| meta.modified())
+                .is_ok_and(|modified| modified < before);
+            (uuid::Uuid::parse_str(&name).is_ok() && older).then(|| (name, entry.path()))
+        })
+        .collect()
 }
 
 #[cfg(test)]
